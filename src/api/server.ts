@@ -1,0 +1,66 @@
+// Builds the HTTP server: plugins, error mapping, OpenAPI at /docs, the native API, Open311 and the web page.
+import { fileURLToPath } from 'node:url';
+import formbody from '@fastify/formbody';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyBaseLogger } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Context } from '../context.js';
+import { installErrorHandler } from './errors.js';
+import { open311Routes } from './open311/routes.js';
+import { appealRoutes } from './routes/appeals.js';
+import { authRoutes } from './routes/auth.js';
+import { healthRoutes } from './routes/health.js';
+import { ticketRoutes } from './routes/tickets.js';
+
+const webDir = fileURLToPath(new URL('../../web/', import.meta.url));
+
+export async function buildServer(ctx: Context) {
+  const app = Fastify({
+    loggerInstance: ctx.log as FastifyBaseLogger,
+    bodyLimit: 1024 * 1024,
+    trustProxy: false,
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.decorateRequest('user', null);
+  installErrorHandler(app);
+
+  // TLS and HSTS belong to the reverse proxy: over plain HTTP on a LAN address, upgrade-insecure-requests would
+  // send the browser to an https:// that is not there.
+  await app.register(helmet, {
+    hsts: false,
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        scriptSrc: ["'self'"],
+        upgradeInsecureRequests: null,
+      },
+    },
+  });
+  await app.register(rateLimit, { global: false });
+  await app.register(formbody);
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Qala API', version: '1', description: 'Native API of the city centre of monitoring and operational response' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  await app.register(healthRoutes(ctx));
+  await app.register(appealRoutes(ctx), { prefix: '/api/v1' });
+  await app.register(authRoutes(ctx), { prefix: '/api/v1/auth' });
+  await app.register(ticketRoutes(ctx), { prefix: '/api/v1' });
+  await app.register(open311Routes(ctx), { prefix: '/open311' });
+  await app.register(fastifyStatic, { root: webDir, prefix: '/', index: 'index.html' });
+  return app;
+}
+
+export type App = Awaited<ReturnType<typeof buildServer>>;

@@ -1,0 +1,78 @@
+// The `qala` command line: start the centre (embedded or one role of a scaled-out deployment), migrate, and the
+// triage model's train / triage / eval. Heavy modules load inside their command, so the model verbs start fast.
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { readSettings, type Settings } from './settings.js';
+import { evalCommand, MODEL_USAGE, trainCommand, triageCommand } from './triage/model/commands.js';
+
+const USAGE = `usage: qala <command> [options]
+  start [--demo]   start the centre (API, workers, web page); --demo loads the demo accounts and appeals
+  migrate          apply database migrations and exit
+${MODEL_USAGE}
+Settings come from the environment: see docs/configuration.md.`;
+
+/** A demo Open311 key, kept in the data directory so it survives restarts. */
+function demoOpen311Key(settings: Settings): string {
+  const file = join(settings.QALA_DATA_DIR, 'open311-demo-key');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  const key = `demo-${randomBytes(12).toString('hex')}`;
+  mkdirSync(settings.QALA_DATA_DIR, { recursive: true });
+  writeFileSync(file, key);
+  return key;
+}
+
+async function start(args: string[]) {
+  const { values } = parseArgs({ args, options: { demo: { type: 'boolean', default: false } } });
+  const { startCentre } = await import('./main.js');
+  const settings = readSettings();
+  if (values.demo && settings.OPEN311_API_KEYS.length === 0) settings.OPEN311_API_KEYS = [demoOpen311Key(settings)];
+  const centre = await startCentre(settings, { demo: values.demo });
+  const shutdown = async (signal: string) => {
+    centre.ctx.log.info({ signal }, 'shutting down');
+    await centre.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  if (!centre.url) return;
+  const lines = [
+    '',
+    `Qala is running: ${centre.url}/ (${centre.ctx.city.city.name.en}, database: ${centre.ctx.store.kind === 'pglite' ? `embedded in ${settings.QALA_DATA_DIR}` : 'PostgreSQL'})`,
+    `  API docs:  ${centre.url}/docs     Open311: ${centre.url}/open311/discovery.json`,
+  ];
+  if (values.demo) {
+    lines.push('  Demo accounts (demo only; password for all shown):');
+    for (const u of centre.ctx.city.demo.users)
+      lines.push(`    ${u.role.padEnd(10)} ${u.email.padEnd(32)} ${u.password}${u.organisation ? `  (${u.organisation})` : ''}`);
+  }
+  if (settings.OPEN311_API_KEYS[0]) lines.push(`  Open311 api_key: ${settings.OPEN311_API_KEYS[0]}`);
+  process.stdout.write(`${lines.join('\n')}\n\n`);
+}
+
+async function migrateOnly() {
+  const { openStore } = await import('./store/db.js');
+  const { migrate } = await import('./store/migrate.js');
+  const settings = readSettings();
+  const store = await openStore({ databaseUrl: settings.DATABASE_URL, dataDir: settings.QALA_DATA_DIR });
+  const applied = await migrate(store.db);
+  await store.close();
+  process.stdout.write(applied.length ? `applied: ${applied.join(', ')}\n` : 'already up to date\n');
+}
+
+const [command, ...rest] = process.argv.slice(2);
+try {
+  if (command === 'start') await start(rest);
+  else if (command === 'migrate') await migrateOnly();
+  else if (command === 'train') await trainCommand(rest);
+  else if (command === 'triage') await triageCommand(rest);
+  else if (command === 'eval') await evalCommand(rest);
+  else {
+    process.stderr.write(`${USAGE}\n`);
+    process.exit(command ? 2 : 0);
+  }
+} catch (err) {
+  process.stderr.write(`qala: ${(err as Error).message}\n`);
+  process.exit(1);
+}

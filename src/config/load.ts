@@ -1,0 +1,93 @@
+// Reads a city's configuration directory, validates every file against config/schema.ts and checks the
+// cross-references (a routing rule naming an unknown organisation is an error at start, not at 3 a.m.).
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import type { z } from 'zod';
+import type { RoutingRule } from '../routing/rules.js';
+import type { WorkingCalendar } from '../sla/calendar.js';
+import { type DistrictShape, shapesFromGeoJson } from '../triage/geo.js';
+import { CalendarFile, CategoriesFile, CityFile, DemoFile, OrganisationsFile, RoutingFile, SlaFile, TemplatesFile, TriageFile } from './schema.js';
+
+export interface City {
+  dir: string;
+  city: z.infer<typeof CityFile>;
+  organisations: z.infer<typeof OrganisationsFile>['organisations'];
+  categories: z.infer<typeof CategoriesFile>['categories'];
+  routing: RoutingRule[];
+  sla: z.infer<typeof SlaFile>;
+  calendar: WorkingCalendar;
+  templates: z.infer<typeof TemplatesFile>['templates'];
+  triage: z.infer<typeof TriageFile>;
+  demo: z.infer<typeof DemoFile>;
+  shapes: DistrictShape[];
+  geojson: unknown;
+}
+
+export class ConfigError extends Error {}
+
+async function readYaml<T extends z.ZodType>(dir: string, file: string, schema: T): Promise<z.infer<T>> {
+  let data: unknown;
+  try {
+    data = parse(await readFile(join(dir, file), 'utf8'));
+  } catch (e) {
+    throw new ConfigError(`${join(dir, file)}: ${(e as Error).message}`);
+  }
+  const r = schema.safeParse(data);
+  if (!r.success) {
+    const lines = r.error.issues.slice(0, 10).map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`);
+    throw new ConfigError(`${join(dir, file)} is invalid:\n${lines.join('\n')}`);
+  }
+  return r.data;
+}
+
+const toMinutes = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
+
+export async function loadCity(dir: string): Promise<City> {
+  const city = await readYaml(dir, 'city.yaml', CityFile);
+  const { organisations } = await readYaml(dir, 'organisations.yaml', OrganisationsFile);
+  const { categories } = await readYaml(dir, 'categories.yaml', CategoriesFile);
+  const { rules } = await readYaml(dir, 'routing.yaml', RoutingFile);
+  const sla = await readYaml(dir, 'sla.yaml', SlaFile);
+  const { templates } = await readYaml(dir, 'templates.yaml', TemplatesFile);
+  const triage = await readYaml(dir, 'triage.yaml', TriageFile);
+  const demo = await readYaml(dir, 'demo.yaml', DemoFile);
+  const calendarFiles = (await readdir(join(dir, 'calendar'))).filter((f) => f.endsWith('.yaml')).sort();
+  const calendars = await Promise.all(calendarFiles.map((f) => readYaml(dir, join('calendar', f), CalendarFile)));
+  const geojson = JSON.parse(await readFile(join(dir, city.districts_file), 'utf8'));
+
+  const problems: string[] = [];
+  const orgIds = new Set(organisations.map((o) => o.id));
+  const catCodes = new Set(categories.map((c) => c.code));
+  const districtIds = new Set(city.districts.map((d) => d.id));
+  const check = (ok: boolean, msg: string) => ok || problems.push(msg);
+  check(orgIds.size === organisations.length, 'organisations.yaml: duplicate organisation id');
+  check(catCodes.size === categories.length, 'categories.yaml: duplicate category code');
+  check(orgIds.has(city.fallback_organisation), `city.yaml: fallback_organisation ${city.fallback_organisation} is not an organisation`);
+  for (const o of organisations) if (o.parent) check(orgIds.has(o.parent), `organisations.yaml: ${o.id} has unknown parent ${o.parent}`);
+  for (const [i, r] of rules.entries()) {
+    check(r.category === '*' || catCodes.has(r.category), `routing.yaml rule ${i}: unknown category ${r.category}`);
+    check(orgIds.has(r.organisation), `routing.yaml rule ${i}: unknown organisation ${r.organisation}`);
+    if (r.district) check(districtIds.has(r.district), `routing.yaml rule ${i}: unknown district ${r.district}`);
+  }
+  for (const t of sla.targets) check(t.category === '*' || catCodes.has(t.category), `sla.yaml: unknown category ${t.category}`);
+  check(
+    sla.targets.some((t) => t.category === '*' && !t.urgency),
+    "sla.yaml: needs a default target (category '*' without urgency)",
+  );
+  for (const u of demo.users) if (u.organisation) check(orgIds.has(u.organisation), `demo.yaml: ${u.email} has unknown organisation`);
+  for (const key of ['acknowledgement', 'acknowledgement.pending']) check(key in templates, `templates.yaml: missing ${key}`);
+  const shapes = shapesFromGeoJson(geojson);
+  for (const s of shapes) check(districtIds.has(s.id), `${city.districts_file}: district ${s.id} is not in city.yaml`);
+  if (problems.length) throw new ConfigError(`City configuration in ${dir} has errors:\n  ${problems.join('\n  ')}`);
+
+  const calendar: WorkingCalendar = {
+    utcOffsetMinutes: city.utc_offset_minutes,
+    dayStart: toMinutes(sla.working_hours.start),
+    dayEnd: toMinutes(sla.working_hours.end),
+    daysOff: new Set(calendars.flatMap((c) => c.days_off.map((d) => d.date))),
+    workingWeekends: new Set(calendars.flatMap((c) => c.working_days.map((d) => d.date))),
+    years: new Set(calendars.map((c) => c.year)),
+  };
+  return { dir, city, organisations, categories, routing: rules, sla, calendar, templates, triage, demo, shapes, geojson };
+}

@@ -1,0 +1,62 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { createLogger } from '../log.js';
+import { openStore, type Store } from '../store/db.js';
+import { PgBossQueue } from './pgboss.js';
+
+describe('PgBossQueue', () => {
+  let store: Store | undefined;
+  afterEach(async () => {
+    await store?.close();
+    store = undefined;
+  });
+
+  it('runs a job sent to it', async () => {
+    store = await openStore({ databaseUrl: process.env.DATABASE_URL });
+    const queue = new PgBossQueue(store.db, createLogger('silent'));
+    await queue.start();
+    const seen: number[] = [];
+    let done = () => {};
+    const ran = new Promise<void>((resolve) => {
+      done = resolve;
+    });
+    await queue.work('triage', async ({ messageId }) => {
+      seen.push(messageId);
+      done();
+    });
+    await queue.send('triage', { messageId: 7 });
+    await ran;
+    await queue.stop();
+    expect(seen).toEqual([7]);
+  });
+
+  it('a handler that outlives stop reports into nothing instead of an unhandled rejection', async () => {
+    store = await openStore({ databaseUrl: process.env.DATABASE_URL });
+    const queue = new PgBossQueue(store.db, createLogger('silent'), 0.5, 50);
+    await queue.start();
+    const rejections: unknown[] = [];
+    const onRejection = (reason: unknown) => rejections.push(reason);
+    process.on('unhandledRejection', onRejection);
+    try {
+      let release = () => {};
+      let begin = () => {};
+      const started = new Promise<void>((resolve) => {
+        begin = resolve;
+      });
+      await queue.work('triage', async () => {
+        begin();
+        await new Promise<void>((r) => {
+          release = r;
+        });
+        throw new Error('handler failed after stop');
+      });
+      await queue.send('triage', { messageId: 1 });
+      await started;
+      await queue.stop(); // gives up waiting after 50 ms; the handler is still running
+      release();
+      await new Promise((r) => setTimeout(r, 100));
+      expect(rejections).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onRejection);
+    }
+  });
+});

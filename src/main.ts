@@ -1,0 +1,76 @@
+// Starts a Qala process: opens the database, migrates, loads the city, and runs the API and/or the workers.
+// Embedded mode (no DATABASE_URL) runs everything in one process on PGlite.
+import { buildServer } from './api/server.js';
+import { loadCity } from './config/load.js';
+import type { Context } from './context.js';
+import { seedDemo, syncReference } from './demo/seed.js';
+import { failpoints } from './failpoints.js';
+import { PgBossQueue } from './jobs/pgboss.js';
+import { createLogger } from './log.js';
+import { conversationDeliverer, OutboxRelay } from './outbox/relay.js';
+import { recover, registerStages } from './pipeline.js';
+import type { Settings } from './settings.js';
+import { openStore } from './store/db.js';
+import { migrate } from './store/migrate.js';
+import { createTriageEngine } from './triage/create.js';
+
+export interface Centre {
+  ctx: Context;
+  url: string | null;
+  close(): Promise<void>;
+}
+
+export async function buildContext(settings: Settings): Promise<Context> {
+  const log = createLogger(settings.LOG_LEVEL);
+  const city = await loadCity(settings.QALA_CITY_DIR);
+  const store = await openStore({ databaseUrl: settings.DATABASE_URL, dataDir: settings.QALA_DATA_DIR });
+  try {
+    const applied = await migrate(store.db);
+    if (applied.length) log.info({ applied }, 'migrations applied');
+    await syncReference(store.db, city);
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+  const queue = new PgBossQueue(store.db, log);
+  const triage = createTriageEngine(city);
+  return { settings, city, store, db: store.db, queue, triage, log, failpoint: failpoints(settings.QALA_FAILPOINTS) };
+}
+
+export async function startCentre(settings: Settings, opts: { demo?: boolean } = {}): Promise<Centre> {
+  const ctx = await buildContext(settings);
+  const { log } = ctx;
+  await ctx.queue.start();
+  const runWorkers = settings.QALA_ROLE !== 'api';
+  const relay = new OutboxRelay(
+    ctx.db,
+    { web: conversationDeliverer(ctx.db), phone: conversationDeliverer(ctx.db), open311: conversationDeliverer(ctx.db) },
+    log,
+  );
+  if (runWorkers) {
+    await registerStages(ctx);
+    const requeued = await recover(ctx);
+    if (requeued) log.info({ requeued }, 'unfinished messages put back on the queue');
+    relay.start();
+  }
+  if (opts.demo) {
+    const seeded = await seedDemo(ctx);
+    if (seeded.users || seeded.appeals) log.info(seeded, 'demo data loaded');
+  }
+  let app: Awaited<ReturnType<typeof buildServer>> | null = null;
+  let url: string | null = null;
+  if (settings.QALA_ROLE !== 'worker') {
+    app = await buildServer(ctx);
+    url = await app.listen({ port: settings.PORT, host: settings.HOST });
+  }
+  return {
+    ctx,
+    url,
+    async close() {
+      await app?.close();
+      await relay.stop();
+      await ctx.queue.stop();
+      await ctx.store.close();
+    },
+  };
+}

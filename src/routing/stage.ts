@@ -1,0 +1,57 @@
+// Pipeline stage "route": decides the responsible organisation for a triaged message and opens its ticket.
+// Confident decisions are routed at once; uncertain ones wait in the centre's queue for an operator.
+
+import type { Language, Urgency } from '../config/schema.js';
+import type { Context } from '../context.js';
+import { openTicket } from '../tickets/commands.js';
+import { route } from './rules.js';
+
+export async function routeMessage(ctx: Context, messageId: number): Promise<void> {
+  const row = await ctx.db
+    .selectFrom('messages as m')
+    .innerJoin('message_triage as t', 't.message_id', 'm.id')
+    .select([
+      'm.id',
+      'm.channel',
+      'm.stage',
+      'm.resident_id',
+      'm.received_at',
+      't.category',
+      't.confidence',
+      't.district',
+      't.urgency',
+      't.address',
+      't.lat',
+      't.lon',
+      't.explanation',
+    ])
+    .where('m.id', '=', messageId)
+    .executeTakeFirst();
+  if (!row || row.stage !== 'triaged') return; // not triaged yet, or already done
+
+  const { city } = ctx;
+  const confident = row.category !== null && row.confidence >= city.city.auto_route_min_confidence;
+  const decision = confident
+    ? route(city.routing, { category: row.category, district: row.district }, city.city.fallback_organisation)
+    : {
+        organisation: city.city.fallback_organisation,
+        rule: null,
+        trace: [{ rule: -1, matched: true, why: `confidence ${row.confidence} below ${city.city.auto_route_min_confidence}: an operator decides` }],
+      };
+  await openTicket(ctx, {
+    messageId: row.id,
+    channel: row.channel,
+    residentId: row.resident_id,
+    receivedAt: row.received_at,
+    category: row.category,
+    district: row.district,
+    address: row.address,
+    lat: row.lat,
+    lon: row.lon,
+    urgency: row.urgency as Urgency,
+    language: (row.explanation.reply_language as Language | undefined) ?? city.city.default_language,
+    organisation: decision.organisation,
+    routed: confident,
+    trace: decision.trace,
+  });
+}

@@ -1,0 +1,214 @@
+// Kysely table types: the one place that says what each table holds. Mirrors migrations/*.sql.
+import type { ColumnType, Generated, JSONColumnType } from 'kysely';
+
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+export type Localized = { ru: string; kk: string; en: string };
+
+export interface OrganisationsTable {
+  id: string;
+  parent_id: string | null;
+  kind: string;
+  name: JSONColumnType<Localized>;
+  active: Generated<boolean>;
+  updated_at: Generated<Date>;
+}
+
+export interface CategoriesTable {
+  code: string;
+  name: JSONColumnType<Localized>;
+  grp: string | null;
+  active: Generated<boolean>;
+  updated_at: Generated<Date>;
+}
+
+export interface ResidentsTable {
+  id: Generated<number>;
+  name: string | null;
+  phone: string | null;
+  email: string | null;
+  created_at: Generated<Date>;
+}
+
+export interface ResidentIdentitiesTable {
+  id: Generated<number>;
+  resident_id: number;
+  channel: string;
+  external_user_id: string;
+  created_at: Generated<Date>;
+}
+
+export interface MessageLocation {
+  lat?: number;
+  lon?: number;
+  address?: string;
+}
+
+export interface MessagesTable {
+  id: Generated<number>;
+  channel: string;
+  external_id: string;
+  thread_ref: string | null;
+  direction: 'in' | 'out';
+  resident_id: number | null;
+  author_user_id: number | null;
+  text: string;
+  location: JSONColumnType<MessageLocation | null, string | null, string | null>;
+  raw: JSONColumnType<Record<string, unknown>, string | undefined, string>;
+  stage: ColumnType<'received' | 'triaged' | 'done', 'received' | 'triaged' | 'done' | undefined>;
+  received_at: Timestamp;
+}
+
+export interface AttachmentsTable {
+  id: Generated<number>;
+  message_id: number;
+  content_type: string;
+  filename: string | null;
+  bytes: Buffer;
+  sha256: string;
+  created_at: Generated<Date>;
+}
+
+export interface MessageTriageTable {
+  message_id: number;
+  engine: string;
+  language: string;
+  kind: string;
+  category: string | null;
+  confidence: number;
+  sentiment: string;
+  urgency: string;
+  address: string | null;
+  lat: number | null;
+  lon: number | null;
+  district: string | null;
+  dup_signature: string | null;
+  duplicate_of: ColumnType<number | null, number | null | undefined, number | null>;
+  duplicate: JSONColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
+  explanation: JSONColumnType<Record<string, unknown>>;
+  created_at: Generated<Date>;
+}
+
+export interface TicketCountersTable {
+  prefix: string;
+  year: number;
+  value: number;
+}
+
+export interface TicketsTable {
+  id: Generated<number>;
+  number: string;
+  status: string;
+  category: string | null;
+  organisation_id: string | null;
+  district: string | null;
+  address: string | null;
+  lat: number | null;
+  lon: number | null;
+  urgency: string;
+  language: string;
+  channel: string;
+  source_message_id: number;
+  resident_id: number | null;
+  routing_trace: JSONColumnType<unknown[]>;
+  first_response_due: NullableTimestamp;
+  resolution_due: NullableTimestamp;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  resolved_at: NullableTimestamp;
+  closed_at: NullableTimestamp;
+  version: Generated<number>;
+}
+
+export interface TicketMessagesTable {
+  ticket_id: number;
+  message_id: number;
+}
+
+export interface UsersTable {
+  id: Generated<number>;
+  email: string;
+  name: string;
+  password_hash: string;
+  locale: Generated<string>;
+  disabled: Generated<boolean>;
+  created_at: Generated<Date>;
+}
+
+export interface MembershipsTable {
+  user_id: number;
+  role: 'admin' | 'supervisor' | 'operator' | 'executor';
+  organisation_id: string | null;
+}
+
+export interface SessionsTable {
+  token_hash: string;
+  user_id: number;
+  created_at: Generated<Date>;
+  expires_at: Timestamp;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: Generated<Date>;
+  actor_type: 'user' | 'resident' | 'system';
+  actor_id: string | null;
+  action: string;
+  entity_type: string;
+  entity_id: string;
+  data: JSONColumnType<Record<string, unknown>, string | undefined, never>;
+}
+
+export interface OutboxTable {
+  id: Generated<number>;
+  idempotency_key: string;
+  channel: string;
+  ticket_id: number | null;
+  target: JSONColumnType<Record<string, unknown>>;
+  payload: JSONColumnType<Record<string, unknown>>;
+  status: ColumnType<'pending' | 'sent' | 'failed', 'pending' | undefined, 'pending' | 'sent' | 'failed'>;
+  attempts: Generated<number>;
+  next_attempt_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  last_error: string | null;
+  created_at: Generated<Date>;
+  sent_at: NullableTimestamp;
+}
+
+export interface ChannelCursorsTable {
+  channel: string;
+  key: string;
+  value: string;
+  updated_at: Generated<Date>;
+}
+
+export interface LabelsTable {
+  id: Generated<number>;
+  message_id: number;
+  field: 'category' | 'kind' | 'urgency' | 'district';
+  value: string;
+  predicted: string | null;
+  engine: string | null;
+  source: 'operator' | 'import';
+  user_id: number | null;
+  created_at: Generated<Date>;
+}
+
+export interface DB {
+  organisations: OrganisationsTable;
+  categories: CategoriesTable;
+  residents: ResidentsTable;
+  resident_identities: ResidentIdentitiesTable;
+  messages: MessagesTable;
+  attachments: AttachmentsTable;
+  message_triage: MessageTriageTable;
+  ticket_counters: TicketCountersTable;
+  tickets: TicketsTable;
+  ticket_messages: TicketMessagesTable;
+  users: UsersTable;
+  memberships: MembershipsTable;
+  sessions: SessionsTable;
+  audit_log: AuditLogTable;
+  outbox: OutboxTable;
+  channel_cursors: ChannelCursorsTable;
+  labels: LabelsTable;
+}

@@ -1,0 +1,138 @@
+// Ticket queries. Every read of tickets outside the pipeline goes through here.
+import type { Database } from '../store/db.js';
+
+export type TicketRow = Awaited<ReturnType<typeof findTicket>> & {};
+
+export function findTicket(db: Database, number: string) {
+  return db.selectFrom('tickets').selectAll().where('number', '=', number).executeTakeFirst();
+}
+
+export async function ticketForMessage(db: Database, messageId: number) {
+  return db
+    .selectFrom('tickets')
+    .selectAll()
+    .where('id', '=', (eb) => eb.selectFrom('ticket_messages').select('ticket_id').where('message_id', '=', messageId))
+    .executeTakeFirst();
+}
+
+export interface TicketFilter {
+  status?: string[] | undefined;
+  category?: string | undefined;
+  categories?: string[] | undefined;
+  organisation?: string | undefined;
+  district?: string | undefined;
+  channel?: string | undefined;
+  organisations?: string[] | undefined; // authorization scope
+  createdFrom?: Date | undefined;
+  createdTo?: Date | undefined;
+  updatedFrom?: Date | undefined;
+  numbers?: string[] | undefined;
+  limit: number;
+  offset: number;
+  order?: 'created_desc' | 'created_asc';
+}
+
+export async function listTickets(db: Database, f: TicketFilter) {
+  let q = db.selectFrom('tickets').selectAll();
+  if (f.status?.length) q = q.where('status', 'in', f.status);
+  if (f.category) q = q.where('category', '=', f.category);
+  if (f.categories?.length) q = q.where('category', 'in', f.categories);
+  if (f.organisation) q = q.where('organisation_id', '=', f.organisation);
+  if (f.district) q = q.where('district', '=', f.district);
+  if (f.channel) q = q.where('channel', '=', f.channel);
+  if (f.organisations) q = f.organisations.length ? q.where('organisation_id', 'in', f.organisations) : q.where(({ lit }) => lit(false));
+  if (f.createdFrom) q = q.where('created_at', '>=', f.createdFrom);
+  if (f.createdTo) q = q.where('created_at', '<=', f.createdTo);
+  if (f.updatedFrom) q = q.where('updated_at', '>=', f.updatedFrom);
+  if (f.numbers?.length) q = q.where('number', 'in', f.numbers);
+  const asc = f.order === 'created_asc';
+  return q
+    .orderBy('created_at', asc ? 'asc' : 'desc')
+    .orderBy('id', asc ? 'asc' : 'desc')
+    .limit(f.limit)
+    .offset(f.offset)
+    .execute();
+}
+
+/** The whole conversation of a ticket, in and out, oldest first. */
+export function conversation(db: Database, ticketId: number) {
+  return db
+    .selectFrom('ticket_messages as tm')
+    .innerJoin('messages as m', 'm.id', 'tm.message_id')
+    .select(['m.id', 'm.channel', 'm.direction', 'm.text', 'm.location', 'm.received_at', 'm.author_user_id', 'm.raw'])
+    .where('tm.ticket_id', '=', ticketId)
+    .orderBy('m.received_at')
+    .orderBy('m.id')
+    .execute();
+}
+
+export function history(db: Database, number: string) {
+  return db.selectFrom('audit_log').selectAll().where('entity_type', '=', 'ticket').where('entity_id', '=', number).orderBy('id').execute();
+}
+
+export function triageOf(db: Database, messageId: number) {
+  return db.selectFrom('message_triage').selectAll().where('message_id', '=', messageId).executeTakeFirst();
+}
+
+export function residentOf(db: Database, id: number | null) {
+  if (id === null) return Promise.resolve(undefined);
+  return db.selectFrom('residents').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export function attachmentsOf(db: Database, messageId: number) {
+  return db.selectFrom('attachments').select(['id', 'content_type', 'filename', 'sha256']).where('message_id', '=', messageId).execute();
+}
+
+export interface PublicTexts {
+  description: string;
+  lastReply: string | null;
+}
+
+/** The resident's words and the city's latest reply for many tickets at once (two queries, not two per ticket). */
+export async function publicTexts(db: Database, tickets: { id: number; source_message_id: number }[]): Promise<Map<number, PublicTexts>> {
+  const out = new Map<number, PublicTexts>();
+  if (tickets.length === 0) return out;
+  const sources = await db
+    .selectFrom('messages')
+    .select(['id', 'text'])
+    .where(
+      'id',
+      'in',
+      tickets.map((t) => t.source_message_id),
+    )
+    .execute();
+  const byMessage = new Map(sources.map((m) => [m.id, m.text]));
+  for (const t of tickets) out.set(t.id, { description: byMessage.get(t.source_message_id) ?? '', lastReply: null });
+  const replies = await db
+    .selectFrom('ticket_messages as tm')
+    .innerJoin('messages as m', 'm.id', 'tm.message_id')
+    .select(['tm.ticket_id', 'm.text'])
+    .distinctOn('tm.ticket_id')
+    .where(
+      'tm.ticket_id',
+      'in',
+      tickets.map((t) => t.id),
+    )
+    .where('m.direction', '=', 'out')
+    .orderBy('tm.ticket_id')
+    .orderBy('m.id', 'desc')
+    .execute();
+  for (const r of replies) {
+    const entry = out.get(r.ticket_id);
+    if (entry) entry.lastReply = r.text;
+  }
+  return out;
+}
+
+/** The ticket number a channel message led to: undefined if no such message, null while it has no ticket yet. */
+export async function ticketNumberForMessage(db: Database, channel: string, externalId: string): Promise<string | null | undefined> {
+  const m = await db
+    .selectFrom('messages as m')
+    .leftJoin('ticket_messages as tm', 'tm.message_id', 'm.id')
+    .leftJoin('tickets as t', 't.id', 'tm.ticket_id')
+    .select(['t.number'])
+    .where('m.channel', '=', channel)
+    .where('m.external_id', '=', externalId)
+    .executeTakeFirst();
+  return m ? m.number : undefined;
+}

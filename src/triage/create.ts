@@ -1,0 +1,20 @@
+// Builds the triage engine a city's configuration asks for (today: the seed-keyword engine).
+import type { City } from '../config/load.js';
+import { AddressFinder } from './address.js';
+import { KeywordTriage, type TriageEngine } from './engine.js';
+
+export function createTriageEngine(city: City): TriageEngine {
+  return new KeywordTriage({
+    categories: city.categories,
+    urgency: city.triage.urgency,
+    kinds: city.triage.kinds,
+    addresses: new AddressFinder(city.triage.streets, city.triage.areas),
+    // "район Есиль" is found as "Есиль": the word for district is not part of the name.
+    districts: city.city.districts.map((d) => ({
+      id: d.id,
+      names: [d.name.ru, d.name.kk, d.name.en].map((n) => n.replace(/район|ауданы|district/giu, '').trim()),
+    })),
+    shapes: city.shapes,
+    defaultLanguage: city.city.default_language,
+  });
+}

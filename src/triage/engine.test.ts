@@ -1,0 +1,98 @@
+// The first triage engine on the real Astana configuration: language, category, urgency, place.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { type City, loadCity } from '../config/load.js';
+import { createTriageEngine } from './create.js';
+import type { KeywordTriage } from './engine.js';
+import { detectLanguage } from './text/index.js';
+
+let city: City;
+let engine: KeywordTriage;
+beforeAll(async () => {
+  city = await loadCity('config/cities/astana');
+  engine = createTriageEngine(city) as KeywordTriage;
+});
+
+describe('language by letters', () => {
+  it.each([
+    ['Су жоқ', 'kk'],
+    ['свет нет 3 дня', 'ru'],
+    ['No hot water since Monday', 'en'],
+    ['Үйде жылу жоқ, батареялар суық', 'kk'],
+    ['Здравствуйте, у нас в доме нет воды, су жоқ үшінші күн', 'mixed'],
+  ])('%s → %s', (text, lang) => {
+    expect(detectLanguage(text).language).toBe(lang);
+  });
+});
+
+describe('keyword triage on the Astana configuration', () => {
+  it('finds the category, with an explanation naming the keyword', () => {
+    const t = engine.triage({ text: 'Третий день нет горячей воды' });
+    expect(t.category).toBe('HOTW');
+    expect(t.confidence).toBeGreaterThan(0.35);
+    expect(t.explanation.category.length).toBeGreaterThan(0);
+  });
+
+  it('marks a gas smell as critical and says why', () => {
+    const t = engine.triage({ text: 'В подъезде сильный запах газа' });
+    expect(t.category).toBe('GAS');
+    expect(t.urgency).toBe('critical');
+    expect(t.explanation.urgency.length).toBeGreaterThan(0);
+  });
+
+  it.each([
+    ['Үйде жылу жоқ, сыртта -30', 'rule:no_heating_in_frost'],
+    ['Батареи холодные, на улице мороз', 'rule:no_heating_in_frost'],
+    ['Лифт остановился, внутри ребенок', 'rule:people_in_lift'],
+    ['Нет горячей воды уже неделю, дома грудной ребенок', 'rule:vulnerable_people'],
+  ])('marks %s critical by a combination (%s)', (text, rule) => {
+    const t = engine.triage({ text });
+    expect(t.urgency).toBe('critical');
+    expect(t.explanation.urgency).toContain(rule);
+  });
+
+  it('reads Kazakh and Russian typed in Latin letters', () => {
+    const kk = engine.triage({ text: 'Su joq 3 kun, Kenesary 40' });
+    expect(kk.language).toBe('kk');
+    expect(kk.replyLanguage).toBe('kk');
+    expect(kk.category).toBe('WATR');
+    expect(kk.address).toBe('Кенесары, 40');
+    const ru = engine.triage({ text: 'svet net uzhe 2 dnya' });
+    expect(ru.language).toBe('ru');
+    expect(ru.category).toBe('ELEC');
+  });
+
+  it('answers code-switched text in the language that carries more of it', () => {
+    const t = engine.triage({ text: 'У нас нет света уже два дня, жарық жоқ, балалар бар' });
+    expect(t.language).toBe('mixed');
+    expect(t.replyLanguage).toBe('ru');
+    expect(t.category).toBe('ELEC');
+  });
+
+  it('leaves an ordinary complaint ordinary', () => {
+    expect(engine.triage({ text: 'Дети играют во дворе, там яма на дороге' }).urgency).toBe('normal');
+  });
+
+  it('places a point in its district polygon', () => {
+    expect(engine.triage({ text: 'Яма на дороге', lat: 51.095, lon: 71.47 }).district).toBe('esil');
+    expect(engine.triage({ text: 'Яма на дороге', lat: 10, lon: 10 }).district).toBeNull();
+  });
+
+  it('finds a street and house in Russian and Kazakh text', () => {
+    const ru = engine.triage({ text: 'Нет света на улице Кенесары 40' });
+    expect(ru.address).toMatch(/Кенесары\S*\s+40/);
+    const kk = engine.triage({ text: 'Кенесары көшесі 40 үйде жарық жоқ' });
+    expect(kk.address).toMatch(/Кенесары/);
+  });
+
+  it('says it does not know rather than guessing', () => {
+    const t = engine.triage({ text: 'Здравствуйте' });
+    expect(t.category).toBeNull();
+    expect(t.confidence).toBe(0);
+  });
+
+  it('recognises thanks as thanks', () => {
+    const t = engine.triage({ text: 'Большое спасибо за быструю помощь!' });
+    expect(t.kind).toBe('thanks');
+    expect(t.sentiment).toBe('positive');
+  });
+});

@@ -1,0 +1,203 @@
+// The staff part: log in and out, the ticket list with its status filter, and the operator's 109 call form.
+import { ApiError, api, errorText, idempotencyKey, loadReference, names, session } from './api.js';
+import { clearProblems, readAppeal, showProblem } from './appeal-form.js';
+import { $, clear, h, say, statusBadge } from './dom.js';
+import { formatDateTime, label, t } from './i18n.js';
+import { receiptBody } from './resident.js';
+import { onAuthLost, rerenderTicket, showTicket } from './ticket.js';
+
+const state = { ready: null, route: [], tickets: null, phoneReceipt: null, phoneKey: idempotencyKey(), busy: false };
+const SECTIONS = { list: '#staff-list', ticket: '#staff-ticket', phone: '#staff-phone' };
+
+const canFilePhoneCalls = () => (session.user?.roles ?? []).some((r) => r === 'operator' || r === 'admin');
+
+/** Checks a token kept from earlier in this tab; a stale one is dropped. */
+export function restoreSession() {
+  state.ready ??= (async () => {
+    if (!session.token) return;
+    try {
+      session.user = await api('/auth/me');
+    } catch {
+      session.token = null;
+      session.user = null;
+    }
+  })();
+  return state.ready;
+}
+
+function loggedOut() {
+  session.token = null;
+  session.user = null;
+  showStaff(state.route);
+}
+
+/** Shows the staff view for the route #/staff, #/staff/ticket/NUMBER or #/staff/phone. */
+export async function showStaff(route = []) {
+  state.route = route;
+  await restoreSession();
+  const user = session.user;
+  $('#login-form').hidden = Boolean(user);
+  $('#staff-area').hidden = !user;
+  if (!user) return;
+  $('[data-who]').textContent = t('staff.who', { name: user.name, roles: user.roles.map((r) => label('role', r)).join(', ') });
+  $('[data-phone-link]').hidden = !canFilePhoneCalls();
+  const [sub, arg] = route;
+  const which = sub === 'ticket' && arg ? 'ticket' : sub === 'phone' && canFilePhoneCalls() ? 'phone' : 'list';
+  for (const [k, sel] of Object.entries(SECTIONS)) $(sel).hidden = k !== which;
+  for (const a of document.querySelectorAll('[data-sub]')) {
+    if (a.dataset.sub === which) a.setAttribute('aria-current', 'page');
+    else a.removeAttribute('aria-current');
+  }
+  if (which === 'list') await loadList();
+  if (which === 'ticket') await showTicket(decodeURIComponent(arg));
+}
+
+// ── Ticket list ────────────────────────────────────────────────────────────────────────────────────────────
+
+async function loadList() {
+  const section = $('#staff-list');
+  const status = $('[data-status]', section);
+  const filter = $('#s-status').value;
+  const q = new URLSearchParams({ limit: '200' });
+  if (filter) q.set('status', filter);
+  say(status, '');
+  try {
+    const [r] = await Promise.all([api(`/tickets?${q}`), loadReference()]);
+    state.tickets = r.tickets;
+    renderList();
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 401) return loggedOut();
+    say(status, errorText(err), 'error');
+  }
+}
+
+// District and channel go on a second line under the address and the number, so the table fits a laptop screen.
+const COLUMNS = ['number', 'status', 'category', 'address', 'organisation', 'urgency', 'created', 'deadline'];
+
+function cells(tk) {
+  return {
+    number: [
+      h('a', { href: `#/staff/ticket/${encodeURIComponent(tk.number)}`, 'data-ticket-link': tk.number }, tk.number),
+      h('span', { class: 'sub' }, label('channel', tk.channel)),
+    ],
+    status: statusBadge(tk.status),
+    category: names.category(tk.category) ?? t('unknown'),
+    address: [tk.address ?? t('none'), tk.district ? h('span', { class: 'sub' }, names.district(tk.district)) : null],
+    organisation: names.organisation(tk.organisation) ?? t('unknown'),
+    urgency: h('span', { class: `urgency urgency-${tk.urgency}` }, label('urgency', tk.urgency)),
+    created: formatDateTime(tk.created_at),
+    deadline: [formatDateTime(tk.deadline), tk.overdue ? h('span', { class: 'badge overdue', i18n: 'list.overdue' }) : null],
+  };
+}
+
+function renderList() {
+  const section = $('#staff-list');
+  const tickets = state.tickets ?? [];
+  $('[data-count]', section).textContent = t('list.count', { n: tickets.length });
+  const wrap = clear($('[data-table]', section));
+  if (!tickets.length) return wrap.append(h('p', { class: 'muted', i18n: 'list.empty' }));
+  const head = h(
+    'tr',
+    {},
+    COLUMNS.map((c) => h('th', { scope: 'col', i18n: `col.${c}` })),
+  );
+  const rows = tickets.map((tk) => {
+    const c = cells(tk);
+    return h(
+      'tr',
+      { 'data-row': tk.number, class: tk.overdue ? 'overdue-row' : null },
+      COLUMNS.map((k) => h(k === 'number' ? 'th' : 'td', k === 'number' ? { scope: 'row' } : {}, c[k])),
+    );
+  });
+  wrap.append(h('table', { class: 'tickets' }, h('thead', {}, head), h('tbody', {}, rows)));
+}
+
+// ── 109 phone call ─────────────────────────────────────────────────────────────────────────────────────────
+
+function renderPhoneReceipt() {
+  const r = state.phoneReceipt;
+  if (!r) return;
+  const open = r.number
+    ? h('p', {}, h('a', { class: 'button primary', href: `#/staff/ticket/${encodeURIComponent(r.number)}` }, t('ticket.title', { number: r.number })))
+    : null;
+  clear($('#phone-receipt')).append(...[h('h2', { i18n: 'receipt.title' }), ...receiptBody(r), open].filter(Boolean));
+}
+
+function initPhone() {
+  const form = $('#phone-form');
+  const status = $('[data-status]', form);
+  const receipt = $('#phone-receipt');
+  const button = $('[type=submit]', form);
+  form.addEventListener('input', () => {
+    state.phoneKey = idempotencyKey();
+  });
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    if (state.busy) return;
+    clearProblems(form, status);
+    state.busy = true;
+    button.disabled = true;
+    try {
+      const body = await readAppeal(form);
+      const [r] = await Promise.all([api('/phone-appeals', { body, headers: { 'idempotency-key': state.phoneKey } }), loadReference()]);
+      state.phoneKey = idempotencyKey();
+      form.reset();
+      state.phoneReceipt = r;
+      renderPhoneReceipt();
+      receipt.hidden = false;
+      receipt.focus();
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 401) return loggedOut();
+      showProblem(form, status, err);
+    } finally {
+      state.busy = false;
+      button.disabled = false;
+    }
+  });
+}
+
+// ── Login and logout ───────────────────────────────────────────────────────────────────────────────────────
+
+export function initStaff() {
+  const form = $('#login-form');
+  const status = $('[data-status]', form);
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    clearProblems(form, status);
+    const email = form.elements.namedItem('email');
+    const password = form.elements.namedItem('password');
+    for (const el of [email, password]) if (!el.value.trim()) el.setAttribute('aria-invalid', 'true');
+    if (!email.value.trim() || !password.value) return say(status, t('error.required'), 'error');
+    try {
+      const r = await api('/auth/login', { body: { email: email.value.trim(), password: password.value } });
+      session.token = r.token;
+      session.user = r.user;
+      form.reset();
+      await showStaff(state.route);
+      $('#main').focus();
+    } catch (err) {
+      say(status, err instanceof ApiError && (err.status === 401 || err.status === 400) ? t('login.failed') : errorText(err), 'error');
+    }
+  });
+  $('[data-logout]').addEventListener('click', async () => {
+    await api('/auth/logout', { method: 'POST' }).catch(() => null);
+    loggedOut();
+    $('#l-email').focus();
+  });
+  $('#filter-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    loadList();
+  });
+  $('#s-status').addEventListener('change', () => loadList());
+  onAuthLost(loggedOut);
+  initPhone();
+}
+
+/** After a change of language: the staff user's lines and data views in the new language. */
+export function relocalizeStaff() {
+  if (!session.user || $('#staff-area').hidden) return;
+  $('[data-who]').textContent = t('staff.who', { name: session.user.name, roles: session.user.roles.map((r) => label('role', r)).join(', ') });
+  if (!$('#staff-list').hidden && state.tickets) renderList();
+  renderPhoneReceipt();
+  rerenderTicket();
+}

@@ -1,0 +1,150 @@
+// The read-only parts of a staff ticket card: details, conversation, triage, routing trace and history.
+import { names } from './api.js';
+import { facts, h, statusBadge } from './dom.js';
+import { formatDateTime, label, t } from './i18n.js';
+
+const when = (iso) => formatDateTime(iso);
+
+function parse(json) {
+  if (typeof json !== 'string') return json ?? {};
+  try {
+    return JSON.parse(json);
+  } catch {
+    return {};
+  }
+}
+
+export function section(id, titleKey, ...content) {
+  return h('section', { class: 'card', 'aria-labelledby': id }, h('h2', { id, i18n: titleKey }), ...content);
+}
+
+export function details(tk) {
+  const r = tk.resident;
+  const resident = r ? [r.name, r.phone, r.email].filter(Boolean).join(', ') : null;
+  const deadline = h('span', {}, when(tk.deadline), tk.overdue ? h('span', { class: 'badge overdue', i18n: 'list.overdue' }) : null);
+  return facts([
+    ['col.status', statusBadge(tk.status)],
+    ['col.category', names.category(tk.category) ?? t('unknown')],
+    ['col.organisation', names.organisation(tk.organisation) ?? t('unknown')],
+    ['col.district', names.district(tk.district) ?? t('unknown')],
+    ['col.address', tk.address ?? ''],
+    ['ticket.point', tk.point ? `${tk.point.lat}, ${tk.point.lon}` : null],
+    ['col.urgency', label('urgency', tk.urgency)],
+    ['col.channel', label('channel', tk.channel)],
+    ['ticket.language', label('language', tk.language)],
+    ['col.created', when(tk.created_at)],
+    ['ticket.first_response', when(tk.first_response_due)],
+    ['col.deadline', deadline],
+    ['ticket.resident', resident || null],
+  ]);
+}
+
+export function conversation(tk) {
+  const list = h('ol', { class: 'messages' });
+  for (const m of tk.messages ?? []) {
+    list.append(
+      h(
+        'li',
+        { class: `msg msg-${m.direction === 'out' ? 'out' : 'in'}` },
+        h('p', { class: 'meta' }, t(m.direction === 'out' ? 'msg.out' : 'msg.in'), ' · ', label('channel', m.channel), ' · ', when(m.received_at)),
+        h('p', { class: 'msg-text' }, m.text ?? ''),
+      ),
+    );
+  }
+  const files = tk.attachments ?? [];
+  const attachments = files.length
+    ? [
+        h('p', { class: 'meta' }, t('ticket.attachments', { n: files.length })),
+        h(
+          'ul',
+          { class: 'files' },
+          files.map((f) => h('li', {}, f.filename || f.content_type)),
+        ),
+      ]
+    : [];
+  return section('t-conv', 'ticket.conversation', list, ...attachments);
+}
+
+export function triage(tk) {
+  const tr = tk.triage;
+  if (!tr) return null;
+  const ex = parse(tr.explanation);
+  // The engine explains itself in codes and the words it matched; the sentences are the page's, in its language.
+  const words = (list) => (list ?? []).map((w) => `«${w}»`).join(', ');
+  const why = [
+    ex.language ? t('why.language', { percent: Math.round((ex.language.confidence ?? 0) * 100) }) : null,
+    ...(ex.category ?? []).map((c) =>
+      t('why.category', { word: `«${c.keyword}»`, category: names.category({ code: c.category, name: c.category }) }),
+    ),
+    ex.urgency?.length ? t('why.urgency', { words: words(ex.urgency) }) : null,
+    ex.kind?.length ? t('why.kind', { words: words(ex.kind) }) : null,
+    ex.place ? t(`why.place.${ex.place.method}`, { words: ex.place.matched ? `«${ex.place.matched}»` : '' }) : null,
+  ].filter((x) => typeof x === 'string' && x);
+  return section(
+    't-triage',
+    'ticket.triage',
+    facts([
+      ['ticket.language', label('language', tr.language)],
+      ['triage.kind', label('kind', tr.kind)],
+      ['col.category', tr.category ? names.category({ code: tr.category, name: tr.category }) : t('unknown')],
+      ['triage.confidence', typeof tr.confidence === 'number' ? `${Math.round(tr.confidence * 100)} %` : null],
+      ['col.urgency', label('urgency', tr.urgency)],
+      ['col.district', tr.district ? names.district({ id: tr.district, name: tr.district }) : t('unknown')],
+    ]),
+    why.length ? h('h3', { i18n: 'triage.why' }) : null,
+    why.length
+      ? h(
+          'ul',
+          { class: 'why' },
+          why.map((w) => h('li', {}, w)),
+        )
+      : null,
+  );
+}
+
+export function routing(tk) {
+  const steps = Array.isArray(tk.routing_trace) ? tk.routing_trace : [];
+  const list = h('ol', { class: 'trace' });
+  for (const s of steps) {
+    list.append(
+      h(
+        'li',
+        { class: s.matched ? 'matched' : 'skipped' },
+        h('strong', {}, t('routing.rule', { n: Number(s.rule) + 1 })),
+        ' ',
+        h('span', { class: `badge ${s.matched ? 'yes' : 'no'}` }, t(s.matched ? 'routing.matched' : 'routing.skipped')),
+        h('p', { class: 'why-text' }, s.why ?? ''),
+      ),
+    );
+  }
+  return section('t-route', 'ticket.routing', steps.length ? list : h('p', { class: 'muted', i18n: 'routing.empty' }));
+}
+
+function historyLabel(action) {
+  if (action === 'ticket.opened') return t('history.opened');
+  return label('history', String(action).replace(/^ticket\./, ''));
+}
+
+export function history(tk) {
+  const list = h('ol', { class: 'history' });
+  for (const e of tk.history ?? []) {
+    const d = parse(e.data);
+    const actor = e.actor_type === 'user' ? t('actor.user', { id: e.actor_id }) : label('actor', e.actor_type);
+    list.append(
+      h(
+        'li',
+        {},
+        h('p', { class: 'meta' }, when(e.at), ' · ', actor),
+        h(
+          'p',
+          { class: 'history-what' },
+          h('strong', {}, historyLabel(e.action)),
+          d.organisation ? ` · ${names.organisation({ id: d.organisation, name: d.organisation })}` : null,
+        ),
+        d.from && d.to && d.from !== d.to ? h('p', { class: 'meta' }, `${label('status', d.from)} → ${label('status', d.to)}`) : null,
+        d.reason ? h('p', { class: 'reason' }, t('history.reason', { reason: d.reason })) : null,
+      ),
+    );
+  }
+  return section('t-hist', 'ticket.history', list);
+}

@@ -1,0 +1,193 @@
+// One ticket for staff: loads it, lays out its card (sections in ticket-sections.js) and runs the actions the user may take.
+import { ApiError, api, categories, errorText, loadReference, organisations } from './api.js';
+import { clearProblems, FormProblem, showProblem } from './appeal-form.js';
+import { $, clear, h, say, statusBadge } from './dom.js';
+import { label, localName, t } from './i18n.js';
+import { conversation, details, history, routing, section, triage } from './ticket-sections.js';
+
+/** Actions that need a written reason (the API refuses them without one). */
+const NEEDS_REASON = new Set(['reject', 'reopen', 'mark_duplicate', 'resolve']);
+
+const state = { number: null, ticket: null, pending: null, notice: null, onAuthLost: () => {} };
+
+export function onAuthLost(f) {
+  state.onAuthLost = f;
+}
+
+const root = () => $('#staff-ticket');
+
+export async function showTicket(number) {
+  Object.assign(state, { number, ticket: null, pending: null, notice: null });
+  clear(root()).append(h('p', { class: 'muted', i18n: 'loading' }));
+  await reload();
+}
+
+async function reload() {
+  const number = state.number;
+  try {
+    const [tk] = await Promise.all([api(`/tickets/${encodeURIComponent(number)}`), loadReference()]);
+    if (state.number !== number) return;
+    state.ticket = tk;
+    if (state.pending && !tk.actions.includes(state.pending)) state.pending = null;
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 401) return state.onAuthLost();
+    state.ticket = null;
+    state.notice = { text: errorText(err), kind: 'error' };
+  }
+  render();
+}
+
+/** After a change of language; what was typed into an open action form is kept. */
+export function rerenderTicket() {
+  if (!state.number || root().hidden) return;
+  const typed = ['act-reason', 'act-organisation', 'act-category'].map((id) => [id, document.getElementById(id)?.value]);
+  render();
+  for (const [id, value] of typed) {
+    const el = document.getElementById(id);
+    if (el && value !== undefined) el.value = value;
+  }
+}
+
+function actionForm(tk, action) {
+  const fields = [];
+  if (action === 'assign') {
+    const options = organisations()
+      .filter((o) => o.id !== tk.organisation?.id)
+      .map((o) => ({ id: o.id, name: localName(o.names) }))
+      .sort((a, b) => a.name.localeCompare(b.name));
+    fields.push(
+      h(
+        'div',
+        { class: 'field' },
+        h('label', { for: 'act-organisation', i18n: 'action.organisation' }),
+        h(
+          'select',
+          { id: 'act-organisation', name: 'organisation', required: true },
+          options.map((o) => h('option', { value: o.id }, o.name)),
+        ),
+      ),
+      // Correcting the category goes with assigning: the deadlines follow the category.
+      h(
+        'div',
+        { class: 'field' },
+        h('label', { for: 'act-category', i18n: 'action.category' }),
+        h(
+          'select',
+          { id: 'act-category', name: 'category' },
+          tk.category ? null : h('option', { value: '', selected: true }, '—'),
+          categories()
+            .map((c) => ({ code: c.code, name: localName(c.names) }))
+            .sort((a, b) => a.name.localeCompare(b.name))
+            .map((c) => h('option', { value: c.code, ...(c.code === tk.category?.code ? { selected: true } : {}) }, c.name)),
+        ),
+      ),
+    );
+  }
+  if (NEEDS_REASON.has(action)) {
+    fields.push(
+      h(
+        'div',
+        { class: 'field' },
+        h('label', { for: 'act-reason', i18n: 'action.reason' }),
+        h('textarea', { id: 'act-reason', name: 'reason', rows: 3, maxlength: 2000, required: true }),
+      ),
+    );
+  }
+  const status = h('p', { class: 'form-status', role: 'alert', hidden: true });
+  const form = h(
+    'form',
+    { class: 'action-form', 'data-action-form': action, novalidate: true },
+    h('h3', {}, t(`action.${action}`)),
+    ...fields,
+    status,
+    h(
+      'div',
+      { class: 'button-row' },
+      h('button', { type: 'submit', class: action === 'reject' ? 'danger' : 'primary', i18n: 'action.confirm' }),
+      h('button', { type: 'button', class: 'secondary', i18n: 'action.cancel', on: { click: () => choose(null) } }),
+    ),
+  );
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    act(tk, action, form, status);
+  });
+  return form;
+}
+
+async function act(tk, action, form, status) {
+  clearProblems(form, status);
+  const body = { action, version: tk.version };
+  const reason = form.elements.namedItem('reason');
+  const org = form.elements.namedItem('organisation');
+  if (reason) body.reason = reason.value.trim();
+  if (org) body.organisation = org.value;
+  const category = form.elements.namedItem('category');
+  if (category?.value && category.value !== tk.category?.code) body.category = category.value;
+  if (reason && !body.reason) return showProblem(form, status, new FormProblem('reason', t('error.required')));
+  for (const b of form.querySelectorAll('button')) b.disabled = true;
+  try {
+    const updated = await api(`/tickets/${encodeURIComponent(tk.number)}/actions`, { body });
+    state.pending = null;
+    state.notice = { text: t('action.done', { status: label('status', updated.status) }), kind: 'ok' };
+    await reload();
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 401) return state.onAuthLost();
+    if (err instanceof ApiError && (err.code === 'conflict' || err.code === 'invalid_transition')) {
+      state.notice = { text: errorText(err), kind: 'error' };
+      return reload();
+    }
+    for (const b of form.querySelectorAll('button')) b.disabled = false;
+    showProblem(form, status, err);
+  }
+}
+
+function choose(action) {
+  state.pending = action;
+  state.notice = null;
+  render();
+  const form = $('[data-action-form]', root());
+  const target = form ? $('select, textarea, button', form) : $(`[data-action]`, root());
+  target?.focus();
+}
+
+function actions(tk) {
+  const allowed = tk.actions ?? [];
+  const buttons = allowed.map((a) =>
+    h(
+      'button',
+      {
+        type: 'button',
+        class: a === 'reject' ? 'danger' : 'secondary',
+        'data-action': a,
+        'aria-pressed': String(state.pending === a),
+        on: { click: () => choose(a) },
+      },
+      t(`action.${a}`),
+    ),
+  );
+  return section(
+    't-actions',
+    'ticket.actions',
+    allowed.length ? h('div', { class: 'button-row' }, buttons) : h('p', { class: 'muted', i18n: 'ticket.no_actions' }),
+    state.pending ? actionForm(tk, state.pending) : null,
+  );
+}
+
+function render() {
+  const el = clear(root());
+  const tk = state.ticket;
+  const notice = h('p', { class: 'form-status', role: 'status', 'data-notice': '', hidden: true });
+  if (state.notice) say(notice, state.notice.text, state.notice.kind);
+  el.append(h('p', {}, h('a', { href: '#/staff', class: 'back', i18n: 'ticket.back' })));
+  if (!tk) return el.append(notice);
+  el.append(
+    h('div', { class: 'title-row' }, h('h1', { 'data-number': '' }, t('ticket.title', { number: tk.number })), statusBadge(tk.status)),
+    notice,
+    h(
+      'div',
+      { class: 'ticket-grid' },
+      h('div', { class: 'col' }, section('t-details', 'ticket.details', details(tk)), conversation(tk)),
+      h('div', { class: 'col' }, actions(tk), triage(tk), routing(tk), history(tk)),
+    ),
+  );
+}
