@@ -1,17 +1,28 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { freshPostgres } from '../../test/centre.js';
 import { createLogger } from '../log.js';
 import { openStore, type Store } from '../store/db.js';
 import { PgBossQueue } from './pgboss.js';
 
 describe('PgBossQueue', () => {
+  // Each test has a database of its own: jobs left by another run must not reach these workers.
   let store: Store | undefined;
+  let drop = async () => {};
+  async function open() {
+    if (!process.env.DATABASE_URL) return openStore({});
+    const db = await freshPostgres(process.env.DATABASE_URL);
+    drop = db.drop;
+    return openStore({ databaseUrl: db.url });
+  }
   afterEach(async () => {
     await store?.close();
+    await drop();
     store = undefined;
+    drop = async () => {};
   });
 
   it('runs a job sent to it', async () => {
-    store = await openStore({ databaseUrl: process.env.DATABASE_URL });
+    store = await open();
     const queue = new PgBossQueue(store.db, createLogger('silent'));
     await queue.start();
     const seen: number[] = [];
@@ -30,7 +41,7 @@ describe('PgBossQueue', () => {
   });
 
   it('a handler that outlives stop reports into nothing instead of an unhandled rejection', async () => {
-    store = await openStore({ databaseUrl: process.env.DATABASE_URL });
+    store = await open();
     const queue = new PgBossQueue(store.db, createLogger('silent'), 0.5, 50);
     await queue.start();
     const rejections: unknown[] = [];
