@@ -6,7 +6,7 @@ import type { JobQueue } from './jobs/queue.js';
 import type { Logger } from './log.js';
 import type { Settings } from './settings.js';
 import type { Database, Store } from './store/db.js';
-import type { TriageEngine } from './triage/engine.js';
+import type { TriageEngine } from './triage/types.js';
 
 export interface Context {
   settings: Settings;

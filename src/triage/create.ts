@@ -1,7 +1,8 @@
 // Builds the triage engine a city's configuration asks for (today: the seed-keyword engine).
 import type { City } from '../config/load.js';
 import { AddressFinder } from './address.js';
-import { KeywordTriage, type TriageEngine } from './engine.js';
+import { KeywordTriage } from './engine.js';
+import type { TriageEngine } from './types.js';
 
 export function createTriageEngine(city: City): TriageEngine {
   return new KeywordTriage({

@@ -1,7 +1,6 @@
 // The triage interface every engine implements, and the first engine: seed keywords from the city's
 // configuration, language by letters, district by point-in-polygon or by a street named in the text.
-// A learned engine (later) plugs in behind the same `TriageEngine` interface.
-import type { Language, Urgency } from '../config/schema.js';
+import type { Language } from '../config/schema.js';
 import { type AddressFinder, publicAddress } from './address.js';
 import { type DistrictShape, districtAt } from './geo.js';
 import { StemIndex } from './stems.js';
@@ -13,49 +12,8 @@ import {
   russianLatinToCyrillic,
   type Script,
 } from './text/index.js';
+import type { MessageKind, PlaceMethod, Sentiment, TriageEngine, TriageInput, TriageResult } from './types.js';
 import { type UrgencyRule, UrgencyRules } from './urgency.js';
-
-export type MessageKind = 'complaint' | 'question' | 'thanks' | 'suggestion' | 'noise';
-export type Sentiment = 'negative' | 'neutral' | 'positive';
-
-export interface TriageInput {
-  text: string;
-  lat?: number | null;
-  lon?: number | null;
-  address?: string | null;
-}
-
-export interface TriageResult {
-  engine: string;
-  language: DetectedLanguage;
-  languageConfidence: number;
-  /** The language to answer in: "mixed" answers in the dominant script's language. */
-  replyLanguage: Language;
-  kind: MessageKind;
-  category: string | null;
-  confidence: number;
-  sentiment: Sentiment;
-  urgency: Urgency;
-  address: string | null;
-  lat: number | null;
-  lon: number | null;
-  district: string | null;
-  explanation: {
-    language: { method: 'words'; script: Script; confidence: number };
-    category: { keyword: string; category: string }[];
-    urgency: string[];
-    kind: string[];
-    /** How the place was found; the words of the text that named it, if any. */
-    place: { method: PlaceMethod; matched?: string };
-  };
-}
-
-export type PlaceMethod = 'point' | 'named_district' | 'street' | 'area' | 'point_outside' | 'none';
-
-export interface TriageEngine {
-  readonly version: string;
-  triage(input: TriageInput): TriageResult;
-}
 
 type PerLang = { ru: string[]; kk: string[]; en: string[] };
 export interface KeywordTriageConfig {

@@ -1,7 +1,7 @@
 // Pipeline stage "triage": reads a stored message, runs the engine, stores the decision once, hands on to routing.
 import type { Context } from '../context.js';
-import type { TriageResult } from './engine.js';
 import { findRepeat } from './repeats.js';
+import type { TriageResult } from './types.js';
 
 export async function triageMessage(ctx: Context, messageId: number): Promise<void> {
   const msg = await ctx.db.selectFrom('messages').selectAll().where('id', '=', messageId).executeTakeFirst();

@@ -1,0 +1,45 @@
+// What every triage engine takes and gives: the contract between the triage stage and whatever understands the text.
+import type { Language, Urgency } from '../config/schema.js';
+import type { DetectedLanguage, Script } from './text/index.js';
+
+export type MessageKind = 'complaint' | 'question' | 'thanks' | 'suggestion' | 'noise';
+export type Sentiment = 'negative' | 'neutral' | 'positive';
+
+export interface TriageInput {
+  text: string;
+  lat?: number | null;
+  lon?: number | null;
+  address?: string | null;
+}
+
+export interface TriageResult {
+  engine: string;
+  language: DetectedLanguage;
+  languageConfidence: number;
+  /** The language to answer in: "mixed" answers in the dominant script's language. */
+  replyLanguage: Language;
+  kind: MessageKind;
+  category: string | null;
+  confidence: number;
+  sentiment: Sentiment;
+  urgency: Urgency;
+  address: string | null;
+  lat: number | null;
+  lon: number | null;
+  district: string | null;
+  explanation: {
+    language: { method: 'words'; script: Script; confidence: number };
+    category: { keyword: string; category: string }[];
+    urgency: string[];
+    kind: string[];
+    /** How the place was found; the words of the text that named it, if any. */
+    place: { method: PlaceMethod; matched?: string };
+  };
+}
+
+export type PlaceMethod = 'point' | 'named_district' | 'street' | 'area' | 'point_outside' | 'none';
+
+export interface TriageEngine {
+  readonly version: string;
+  triage(input: TriageInput): TriageResult;
+}
