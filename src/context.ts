@@ -6,7 +6,7 @@ import type { JobQueue } from './jobs/queue.js';
 import type { Logger } from './log.js';
 import type { Settings } from './settings.js';
 import type { Database, Store } from './store/db.js';
-import type { TriageEngine } from './triage/types.js';
+import type { LiveTriage } from './triage/learning/live.js';
 
 export interface Context {
   settings: Settings;
@@ -14,7 +14,8 @@ export interface Context {
   store: Store;
   db: Database;
   queue: JobQueue;
-  triage: TriageEngine;
+  /** The seed keywords, and the learnt model once one is active. */
+  triage: LiveTriage;
   log: Logger;
   failpoint(name: Failpoint): void;
 }

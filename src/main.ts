@@ -13,6 +13,7 @@ import type { Settings } from './settings.js';
 import { openStore } from './store/db.js';
 import { migrate } from './store/migrate.js';
 import { createTriageEngine } from './triage/create.js';
+import { LiveTriage } from './triage/learning/live.js';
 
 export interface Centre {
   ctx: Context;
@@ -33,7 +34,11 @@ export async function buildContext(settings: Settings): Promise<Context> {
     throw err;
   }
   const queue = new PgBossQueue(store.db, log);
-  const triage = createTriageEngine(city);
+  const triage = new LiveTriage(createTriageEngine(city), store.db, {
+    minConfidence: city.triage.model.min_confidence,
+    categories: new Set(city.categories.map((c) => c.code)),
+  });
+  await triage.sync(true);
   return { settings, city, store, db: store.db, queue, triage, log, failpoint: failpoints(settings.QALA_FAILPOINTS) };
 }
 

@@ -5,11 +5,17 @@ import type { Context } from './context.js';
 import { type InboundMessage, receive } from './inbox/intake.js';
 import { routeMessage } from './routing/stage.js';
 import { ticketForMessage } from './tickets/repository.js';
+import { retrain } from './triage/learning/retrain.js';
 import { triageMessage } from './triage/stage.js';
 
 export async function registerStages(ctx: Context): Promise<void> {
   await ctx.queue.work('triage', ({ messageId }) => triageMessage(ctx, messageId));
   await ctx.queue.work('route', ({ messageId }) => routeMessage(ctx, messageId));
+  await ctx.queue.work('retrain', async ({ reason }) => {
+    const outcome = await retrain(ctx, reason);
+    if (outcome.status === 'skipped') ctx.log.info({ reason, why: outcome.why }, 'triage model not retrained');
+    await ctx.triage.sync(true);
+  });
 }
 
 export async function processNow(ctx: Context, messageId: number): Promise<void> {

@@ -15,6 +15,7 @@ import { appealRoutes } from './routes/appeals.js';
 import { authRoutes } from './routes/auth.js';
 import { healthRoutes } from './routes/health.js';
 import { ticketRoutes } from './routes/tickets.js';
+import { triageRoutes } from './routes/triage.js';
 
 const webDir = fileURLToPath(new URL('../../web/', import.meta.url));
 
@@ -58,6 +59,7 @@ export async function buildServer(ctx: Context) {
   await app.register(appealRoutes(ctx), { prefix: '/api/v1' });
   await app.register(authRoutes(ctx), { prefix: '/api/v1/auth' });
   await app.register(ticketRoutes(ctx), { prefix: '/api/v1' });
+  await app.register(triageRoutes(ctx), { prefix: '/api/v1' });
   await app.register(open311Routes(ctx), { prefix: '/open311' });
   await app.register(fastifyStatic, { root: webDir, prefix: '/', index: 'index.html' });
   return app;

@@ -61,3 +61,16 @@ export function listScope(user: StaffUser): { organisations: string[] } | 'all' 
   const wide = user.roles.some((r) => r !== 'executor' && TICKET_POLICY[r].list);
   return wide ? 'all' : { organisations: user.organisations };
 }
+
+/** The triage engine's learning: reading its figures, asking for a retrain, importing history, choosing the model. */
+export type TriagePermission = 'triage_read' | 'triage_retrain' | 'triage_manage';
+const TRIAGE_POLICY: Record<Role, TriagePermission[]> = {
+  admin: ['triage_read', 'triage_retrain', 'triage_manage'],
+  supervisor: ['triage_read', 'triage_retrain'],
+  operator: ['triage_read'],
+  executor: [],
+};
+
+export function canTriage(user: StaffUser, permission: TriagePermission): boolean {
+  return user.roles.some((role) => TRIAGE_POLICY[role].includes(permission));
+}

@@ -135,6 +135,19 @@ export const TriageFile = z.object({
     question: PerLanguage(z.array(z.string().min(2))),
     suggestion: PerLanguage(z.array(z.string().min(2))),
   }),
+  /** The category model the centre learns from operators' corrections and imported history. */
+  model: z
+    .object({
+      /** The model decides the category when it is at least this sure; below, the seed keywords decide. */
+      min_confidence: z.number().min(0).max(1).default(0.5),
+      /** Retrain in the background once this many new operator labels have come in since the active model. */
+      retrain_after_labels: z.number().int().positive().default(50),
+      /** Fewer labelled examples than this (or fewer than two categories) and no model is trained. */
+      min_examples: z.number().int().min(10).default(100),
+      /** A new model becomes active only if its held-out macro-F1 reaches this. */
+      min_macro_f1: z.number().min(0).max(1).default(0.5),
+    })
+    .default({ min_confidence: 0.5, retrain_after_labels: 50, min_examples: 100, min_macro_f1: 0.5 }),
   /** Street names in each language and their former names, for finding addresses in text. */
   streets: z
     .array(

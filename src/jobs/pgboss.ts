@@ -2,9 +2,14 @@
 import PgBoss from 'pg-boss';
 import type { Logger } from '../log.js';
 import { type Database, sqlExecutor } from '../store/db.js';
-import type { JobData, JobHandler, JobName, JobQueue } from './queue.js';
+import type { JobHandler, JobName, JobQueue, Jobs } from './queue.js';
 
-const QUEUES: JobName[] = ['triage', 'route'];
+// "stately": at most one retrain waiting and one running, however often it is asked for.
+const QUEUES: { name: JobName; policy: 'standard' | 'stately' }[] = [
+  { name: 'triage', policy: 'standard' },
+  { name: 'route', policy: 'standard' },
+  { name: 'retrain', policy: 'stately' },
+];
 
 export class PgBossQueue implements JobQueue {
   private readonly boss: PgBoss;
@@ -35,15 +40,15 @@ export class PgBossQueue implements JobQueue {
   async start() {
     this.stopped = false;
     await this.boss.start();
-    for (const q of QUEUES) await this.boss.createQueue(q);
+    for (const q of QUEUES) await this.boss.createQueue(q.name, { name: q.name, policy: q.policy });
   }
 
-  async send(name: JobName, data: JobData, opts: { tx?: Parameters<typeof sqlExecutor>[0] } = {}) {
+  async send<N extends JobName>(name: N, data: Jobs[N], opts: { tx?: Parameters<typeof sqlExecutor>[0] } = {}) {
     await this.boss.send(name, { ...data }, opts.tx ? { db: sqlExecutor(opts.tx) } : {});
   }
 
-  async work(name: JobName, handler: JobHandler) {
-    await this.boss.work<JobData>(name, { pollingIntervalSeconds: this.pollingIntervalSeconds, batchSize: 1 }, async ([job]) => {
+  async work<N extends JobName>(name: N, handler: JobHandler<N>) {
+    await this.boss.work<Jobs[N]>(name, { pollingIntervalSeconds: this.pollingIntervalSeconds, batchSize: 1 }, async ([job]) => {
       if (job) await handler(job.data);
     });
   }

@@ -193,6 +193,31 @@ export interface LabelsTable {
   created_at: Generated<Date>;
 }
 
+export interface TriageModelsTable {
+  id: Generated<number>;
+  purpose: 'category';
+  created_at: Generated<Date>;
+  examples: number;
+  sources: JSONColumnType<Record<string, unknown>>;
+  classes: JSONColumnType<Record<string, number>>;
+  metrics: JSONColumnType<Record<string, unknown> | null, string | null, string | null>;
+  train_seconds: number;
+  model: Buffer;
+  active: Generated<boolean>;
+  activated_at: NullableTimestamp;
+  reason: string;
+}
+
+export interface TrainingExamplesTable {
+  id: Generated<number>;
+  field: 'category';
+  text: string;
+  label: string;
+  batch: string;
+  imported_at: Generated<Date>;
+  text_hash: string;
+}
+
 export interface DB {
   organisations: OrganisationsTable;
   categories: CategoriesTable;
@@ -211,4 +236,6 @@ export interface DB {
   outbox: OutboxTable;
   channel_cursors: ChannelCursorsTable;
   labels: LabelsTable;
+  triage_models: TriageModelsTable;
+  training_examples: TrainingExamplesTable;
 }

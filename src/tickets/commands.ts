@@ -10,6 +10,7 @@ import { categoryName, humanDeadline, orgName, render, type TemplateVars } from 
 import { localDate } from '../sla/calendar.js';
 import { deadlines } from '../sla/deadlines.js';
 import { recordCategoryLabel } from '../triage/labels.js';
+import { retrainIfDue } from '../triage/learning/retrain.js';
 import { isTicketStatus, NEEDS_REASON, type TicketAction, type TicketStatus, transition } from './lifecycle.js';
 import { nextTicketNumber } from './numbers.js';
 
@@ -124,6 +125,15 @@ export interface ActInput {
 }
 
 export async function actOnTicket(ctx: Context, user: StaffUser, number: string, input: ActInput) {
+  const updated = await changeTicket(ctx, user, number, input);
+  if (input.action === 'assign') {
+    // Learning must never fail the operator's action: a retrain that cannot be queued now is asked for again later.
+    await retrainIfDue(ctx).catch((err) => ctx.log.error({ err }, 'could not queue a triage retrain'));
+  }
+  return updated;
+}
+
+async function changeTicket(ctx: Context, user: StaffUser, number: string, input: ActInput) {
   const actor: Actor = { type: 'user', id: String(user.id) };
   return commitChange(ctx.db, actor, async (change) => {
     const { tx } = change;

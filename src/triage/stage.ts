@@ -6,6 +6,7 @@ import type { TriageResult } from './types.js';
 export async function triageMessage(ctx: Context, messageId: number): Promise<void> {
   const msg = await ctx.db.selectFrom('messages').selectAll().where('id', '=', messageId).executeTakeFirst();
   if (!msg || msg.direction !== 'in' || msg.stage !== 'received') return; // already past this stage
+  await ctx.triage.sync();
   const t = withDeclared(
     ctx.triage.triage({ text: msg.text, lat: msg.location?.lat, lon: msg.location?.lon, address: msg.location?.address }),
     msg.raw,
@@ -54,7 +55,12 @@ function withDeclared(t: TriageResult, raw: Record<string, unknown>, known: Set<
     ...(danger ? { urgency: 'critical' as const } : {}),
     explanation: {
       ...t.explanation,
-      ...(declared ? { category: [{ keyword: 'declared by the sender', category: declared }] } : {}),
+      ...(declared
+        ? {
+            category: [{ keyword: 'declared by the sender', category: declared }],
+            categoryBy: { ...t.explanation.categoryBy, method: 'declared' as const },
+          }
+        : {}),
       ...(danger ? { urgency: [...t.explanation.urgency, 'danger declared by the sender'] } : {}),
     },
   };

@@ -30,10 +30,25 @@ export interface TriageResult {
   explanation: {
     language: { method: 'words'; script: Script; confidence: number };
     category: { keyword: string; category: string }[];
+    /** Which engine chose the category: the learned model (with the n-grams behind it) or the seed keywords. */
+    categoryBy?: CategoryDecision;
     urgency: string[];
     kind: string[];
     /** How the place was found; the words of the text that named it, if any. */
     place: { method: PlaceMethod; matched?: string };
+  };
+}
+
+export interface CategoryDecision {
+  method: 'model' | 'keywords' | 'declared';
+  /** The model's own view, also when the keywords were used instead (below its confidence threshold). */
+  model?: {
+    id: number;
+    label: string;
+    confidence: number;
+    threshold: number;
+    alternatives: { label: string; p: number }[];
+    features: { feature: string; weight: number }[];
   };
 }
 

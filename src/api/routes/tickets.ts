@@ -11,7 +11,6 @@ import { actOnTicket } from '../../tickets/commands.js';
 import { ACTIONS, STATUSES } from '../../tickets/lifecycle.js';
 import { TICKET_NUMBER } from '../../tickets/numbers.js';
 import { attachmentsOf, conversation, findTicket, history, listTickets, residentOf, triageOf } from '../../tickets/repository.js';
-import { recentAccuracy } from '../../triage/labels.js';
 import { requireUser, staff } from '../auth.js';
 import { presentStaffTicket, presentTicketListItem } from '../presenters.js';
 import { IdempotencyKey, receiptFor } from './appeals.js';
@@ -96,15 +95,6 @@ export const ticketRoutes =
       async (req) => {
         const updated = await actOnTicket(ctx, staff(req), req.params.number, req.body);
         return presentTicketListItem(ctx.city, updated, staff(req).locale as Language);
-      },
-    );
-
-    app.get(
-      '/triage/accuracy',
-      { schema: { ...secured, tags: ['triage'], summary: 'How often triage agreed with the operators recently' } },
-      async (req) => {
-        if (!can(staff(req), 'assign')) throw AppError.forbidden('read triage accuracy');
-        return recentAccuracy(ctx.db, 'category');
       },
     );
 

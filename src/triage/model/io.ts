@@ -42,6 +42,14 @@ const Header = z.object({
 
 /** Writes the model next to its final name first, so a crash never leaves a half-written model in place. */
 export async function saveModel(m: Model, file: string): Promise<number> {
+  const bytes = encodeModel(m);
+  await writeFile(`${file}.tmp`, bytes);
+  await rename(`${file}.tmp`, file);
+  return bytes.length;
+}
+
+/** The model as the bytes of a model file (also what the database keeps). */
+export function encodeModel(m: Model): Buffer {
   const k = m.labels.length;
   const stride = k + 1;
   const used: number[] = [];
@@ -72,10 +80,7 @@ export async function saveModel(m: Model, file: string): Promise<number> {
   );
   const size = Buffer.alloc(4);
   size.writeUInt32LE(header.length);
-  const bytes = gzipSync(Buffer.concat([MAGIC, size, header, bytesOf(deltas), bytesOf(idf), bytesOf(weights), bytesOf(m.bias), names]), { level: 6 });
-  await writeFile(`${file}.tmp`, bytes);
-  await rename(`${file}.tmp`, file);
-  return bytes.length;
+  return gzipSync(Buffer.concat([MAGIC, size, header, bytesOf(deltas), bytesOf(idf), bytesOf(weights), bytesOf(m.bias), names]), { level: 6 });
 }
 
 const bytesOf = (a: Uint32Array | Float32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
