@@ -62,7 +62,15 @@ describe('qala train / eval / triage', () => {
 
   it.concurrent('triages one JSON line per input line, echoing id, skipping a bad line with its number', async () => {
     const input = join(dir, 'in.jsonl');
-    writeFileSync(input, '{"id":"a1","text":"Су жоқ, үшінші күн"}\n{oops\n{"id":"a3","text":"<p>No electricity</p>"}\n');
+    writeFileSync(
+      input,
+      [
+        '{"id":"a1","text":"Су жоқ, үшінші күн, Кенесары көшесі 40"}',
+        '{oops',
+        '{"id":"a3","text":"<p>No electricity</p>"}',
+        '{"id":"a4","text":"Кенесары көшесі 40: су жоқ, үшінші күн!"}',
+      ].join('\n'),
+    );
     const r = await qala('triage', '--model', model, '--input', input);
     expect(r.status).toBe(0);
     expect(r.stderr).toMatch(/line 2: skipped, not valid JSON/);
@@ -73,9 +81,18 @@ describe('qala train / eval / triage', () => {
     expect(lines.map((l) => [l.id, l.label])).toEqual([
       ['a1', 'water'],
       ['a3', 'power'],
+      ['a4', 'water'],
     ]);
     expect(lines[0].confidence).toBeGreaterThan(0.5);
     expect(lines[0].explanation.label[0].feature).toMatch(/^(word|chars):/);
+    // The city's engine answers the rest: language, kind, urgency, place, and the repeat within the file.
+    expect(lines[0]).toMatchObject({ language: 'kk', kind: 'complaint', category: 'WATR', district: 'saryarka', duplicate_of: null });
+    expect(lines[0].address).toMatch(/Кенесары/);
+    expect(['negative', 'neutral', 'positive']).toContain(lines[0].sentiment);
+    expect(['low', 'normal', 'high', 'critical']).toContain(lines[0].urgency);
+    expect(lines[1]).toMatchObject({ language: 'en', duplicate_of: null });
+    expect(lines[2].duplicate_of).toBe('a1');
+    expect(lines[2].explanation.duplicate.textSimilarity).toBeGreaterThan(0.5);
   });
 
   it.concurrent('fails with a clear message and status 1 on a damaged model, 1 with usage on missing options', async () => {

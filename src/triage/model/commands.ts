@@ -12,8 +12,9 @@ import { type Progress, trainModel } from './train.js';
 export const MODEL_USAGE = `  train --input FILE --label FIELD --out MODEL [--text-field text] [--seed N] [--bits 20]
         [--class-weight balanced|none]
                    learn a triage model from a labelled history (CSV or JSONL)
-  triage --model MODEL --input FILE [--text-field text]
-                   one JSON line per input row: id, label, confidence, explanation
+  triage --model MODEL --input FILE [--text-field text] [--city DIR]
+                   one JSON line per input row: id, language, label, confidence, kind, sentiment,
+                   urgency, address, district, duplicate_of and the explanation (city from QALA_CITY_DIR)
   eval --model MODEL --input FILE --label FIELD [--text-field text]
                    accuracy, macro-F1, per-class figures, worst confusions, texts per second`;
 
@@ -77,33 +78,26 @@ export async function trainCommand(args: string[]): Promise<void> {
   out(`trained on ${rows.length} texts in ${model.info.trainSeconds.toFixed(1)} s; model ${values.out} (${(bytes / 1e6).toFixed(1)} MB)`);
 }
 
-/** What `qala triage` prints for one row; the engine's other fields (language, urgency, address…) join here. */
-export function triageLine(model: Model, id: unknown, text: string): Record<string, unknown> {
-  const p = predict(model, text, 5);
-  return {
-    id,
-    label: p.label,
-    confidence: round(p.confidence),
-    probabilities: p.probabilities.map((x) => ({ label: x.label, p: round(x.p) })),
-    explanation: { label: p.features },
-  };
-}
-
-const round = (x: number) => Math.round(x * 1e4) / 1e4;
-
 export async function triageCommand(args: string[]): Promise<void> {
   const { values } = parseArgs({
     args,
-    options: { model: { type: 'string' }, input: { type: 'string' }, 'text-field': { type: 'string', default: 'text' } },
+    options: {
+      model: { type: 'string' },
+      input: { type: 'string' },
+      'text-field': { type: 'string', default: 'text' },
+      city: { type: 'string', default: process.env.QALA_CITY_DIR ?? 'config/cities/astana' },
+    },
   });
   required(values, ['model', 'input']);
+  const { loadCity } = await import('../../config/load.js');
+  const { offlineTriage } = await import('../offline.js');
   // `qala triage … | head` closes the pipe early: that is the reader's choice, not an error.
   process.stdout.on('error', (e: NodeJS.ErrnoException) => (e.code === 'EPIPE' ? process.exit(0) : err(`qala: ${e.message}`)));
-  const model = await loadModel(values.model as string);
+  const triageLine = offlineTriage(await loadCity(values.city as string), await loadModel(values.model as string));
   let n = 0;
   let chunk: string[] = [];
   for await (const t of readTexts(values.input as string, { textField: values['text-field'] })) {
-    chunk.push(JSON.stringify(triageLine(model, t.id, t.text)));
+    chunk.push(JSON.stringify(triageLine(t.id, t.text)));
     n++;
     if (chunk.length === 1000) {
       if (!process.stdout.write(`${chunk.join('\n')}\n`)) await new Promise((r) => process.stdout.once('drain', r));
