@@ -76,6 +76,7 @@ export function triage(tk) {
     ...(ex.category ?? []).map((c) =>
       t('why.category', { word: `«${c.keyword}»`, category: names.category({ code: c.category, name: c.category }) }),
     ),
+    ...modelWhy(ex.categoryBy),
     ex.urgency?.length ? t('why.urgency', { words: words(ex.urgency) }) : null,
     ex.kind?.length ? t('why.kind', { words: words(ex.kind) }) : null,
     ex.place ? t(`why.place.${ex.place.method}`, { words: ex.place.matched ? `«${ex.place.matched}»` : '' }) : null,
@@ -100,6 +101,19 @@ export function triage(tk) {
         )
       : null,
   );
+}
+
+/** The learnt model's part: what it chose and the n-grams behind it, or that it was not sure enough. */
+function modelWhy(by) {
+  const m = by?.model;
+  if (!m) return [];
+  const category = names.category({ code: m.label, name: m.label });
+  const percent = Math.round(m.confidence * 100);
+  if (by.method === 'model') {
+    const grams = m.features.slice(0, 4).map((f) => `«${f.feature.replace(/^[a-z]+:/, '')}»`);
+    return [t('why.model', { category, percent, words: grams.join(', '), id: m.id })];
+  }
+  return [t('why.model_unsure', { category, percent, threshold: Math.round(m.threshold * 100), id: m.id })];
 }
 
 export function routing(tk) {

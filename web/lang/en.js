@@ -196,6 +196,8 @@ export default {
   'error.required': 'Please fill in this field.',
   'why.language': 'Language from its letters and words (confidence {percent} %)',
   'why.category': 'The word {word} points to the category “{category}”',
+  'why.model': 'Model #{id} learnt from operators chose “{category}” ({percent} % sure), mostly from {words}',
+  'why.model_unsure': 'Model #{id} suggested “{category}” but only {percent} % sure (needs {threshold} %): keywords decided',
   'why.urgency': 'Urgency: {words}',
   'why.kind': 'Kind of message: {words}',
   'why.place.point': 'District from the point on the map',

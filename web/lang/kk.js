@@ -196,6 +196,8 @@ export default {
   'error.required': 'Осы өрісті толтырыңыз.',
   'why.language': 'Тіл әріптер мен сөздер бойынша анықталды (сенімділік {percent} %)',
   'why.category': '{word} сөзі «{category}» санатын көрсетеді',
+  'why.model': 'Операторлардың шешімдерінен үйренген №{id} модель «{category}» санатын таңдады (сенімділік {percent} %), негізінен {words} бойынша',
+  'why.model_unsure': '№{id} модель «{category}» санатын ұсынды, бірақ сенімділігі тек {percent} % (керегі {threshold} %): кілт сөздер шешті',
   'why.urgency': 'Шұғылдық: {words}',
   'why.kind': 'Өтініш түрі: {words}',
   'why.place.point': 'Аудан картадағы нүкте бойынша анықталды',

@@ -196,6 +196,8 @@ export default {
   'error.required': 'Заполните это поле.',
   'why.language': 'Язык определён по буквам и словам (уверенность {percent} %)',
   'why.category': 'Слово {word} указывает на категорию «{category}»',
+  'why.model': 'Модель №{id}, обученная на решениях операторов, выбрала «{category}» (уверенность {percent} %), в основном по {words}',
+  'why.model_unsure': 'Модель №{id} предлагала «{category}», но уверена лишь на {percent} % (нужно {threshold} %): решили ключевые слова',
   'why.urgency': 'Срочность: {words}',
   'why.kind': 'Тип обращения: {words}',
   'why.place.point': 'Район — по точке на карте',
