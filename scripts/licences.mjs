@@ -19,6 +19,13 @@ for (const [id, licence] of found) {
 let out =
   '# Licences of shipped packages\n\nProduction dependencies, direct and transitive, by licence. Regenerate with `node scripts/licences.mjs`.\n\n';
 for (const [licence, ids] of Object.entries(byLicence).sort()) out += `## ${licence} (${ids.length})\n\n${ids.sort().join(', ')}\n\n`;
+out += `## Data and models shipped with Qala
+
+- \`models/sentiment-kk.qtm\`: trained on KazSAnDRA by ISSAI (Nazarbayev University), CC BY 4.0; attribution and
+  provenance in [models/README.md](../models/README.md).
+- \`config/cities/astana/districts.geojson\`: © OpenStreetMap contributors, ODbL 1.0; see
+  [config/cities/astana/NOTICE.md](../config/cities/astana/NOTICE.md).
+`;
 writeFileSync('docs/licences.md', out);
 process.stdout.write(
   `${Object.entries(byLicence)
