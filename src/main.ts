@@ -1,6 +1,8 @@
 // Starts a Qala process: opens the database, migrates, loads the city, and runs the API and/or the workers.
 // Embedded mode (no DATABASE_URL) runs everything in one process on PGlite.
 import { buildServer } from './api/server.js';
+import type { Connector } from './channels/connector.js';
+import { buildConnectors } from './channels/registry.js';
 import { loadCity } from './config/load.js';
 import type { Context } from './context.js';
 import { seedDemo, syncReference } from './demo/seed.js';
@@ -17,6 +19,8 @@ import { LiveTriage } from './triage/learning/live.js';
 
 export interface Centre {
   ctx: Context;
+  /** The channel connectors that are configured (on). */
+  connectors: Connector[];
   url: string | null;
   close(): Promise<void>;
 }
@@ -47,16 +51,22 @@ export async function startCentre(settings: Settings, opts: { demo?: boolean } =
   const { log } = ctx;
   await ctx.queue.start();
   const runWorkers = settings.QALA_ROLE !== 'api';
-  const relay = new OutboxRelay(
-    ctx.db,
-    { web: conversationDeliverer(ctx.db), phone: conversationDeliverer(ctx.db), open311: conversationDeliverer(ctx.db) },
-    log,
-  );
+  const connectors = buildConnectors(ctx);
+  const own = conversationDeliverer(ctx.db);
+  const deliverers = Object.fromEntries([
+    ['web', own],
+    ['phone', own],
+    ['open311', own],
+    ...connectors.flatMap((c) => (c.deliver ? [[c.channel, { deliver: c.deliver.bind(c) }]] : [])),
+  ]);
+  const relay = new OutboxRelay(ctx.db, deliverers, log);
+  if (connectors.length) log.info({ channels: connectors.map((c) => c.channel) }, 'channel connectors on');
   if (runWorkers) {
     await registerStages(ctx);
     const requeued = await recover(ctx);
     if (requeued) log.info({ requeued }, 'unfinished messages put back on the queue');
     relay.start();
+    for (const c of connectors) await c.start?.();
   }
   if (opts.demo) {
     const seeded = await seedDemo(ctx);
@@ -65,14 +75,16 @@ export async function startCentre(settings: Settings, opts: { demo?: boolean } =
   let app: Awaited<ReturnType<typeof buildServer>> | null = null;
   let url: string | null = null;
   if (settings.QALA_ROLE !== 'worker') {
-    app = await buildServer(ctx);
+    app = await buildServer(ctx, connectors);
     url = await app.listen({ port: settings.PORT, host: settings.HOST });
   }
   return {
     ctx,
+    connectors,
     url,
     async close() {
       await app?.close();
+      if (runWorkers) for (const c of connectors) await c.stop?.();
       await relay.stop();
       await ctx.queue.stop();
       await ctx.store.close();

@@ -1,4 +1,5 @@
 // Process settings from the environment, validated once at start. Every external address is a setting.
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 
 const csv = z
@@ -26,14 +27,70 @@ export const Settings = z.object({
   SESSION_HOURS: z.coerce.number().positive().default(12),
   /** Fault injection for recovery tests, e.g. `after-intake=exit`. Never set in production. */
   QALA_FAILPOINTS: z.string().default(''),
+  /** A file of KEY=VALUE lines (credentials); the environment wins over it. Keep it out of the repository. */
+  QALA_SECRETS_FILE: z.string().optional(),
+
+  // Channels (docs/channels.md). A connector without its credentials is off. Every base URL is a setting.
+  // --- Telegram bot ---
+  TELEGRAM_BOT_TOKEN: z.string().min(1).optional(),
+  TELEGRAM_WEBHOOK_SECRET: z.string().min(1).optional(),
+  TELEGRAM_API_URL: z.string().url().default('https://api.telegram.org'),
+  /** Long polling with getUpdates instead of the webhook. */
+  TELEGRAM_POLLING: z.stringbool().default(false),
+  // --- Meta: Instagram business account and Facebook Page ---
+  META_APP_SECRET: z.string().min(1).optional(),
+  META_VERIFY_TOKEN: z.string().min(1).optional(),
+  META_ACCESS_TOKEN: z.string().min(1).optional(),
+  META_GRAPH_URL: z.string().url().default('https://graph.facebook.com/v21.0'),
+  INSTAGRAM_ACCOUNT_ID: z.string().min(1).optional(),
+  FACEBOOK_PAGE_ID: z.string().min(1).optional(),
+  // --- X ---
+  X_BEARER_TOKEN: z.string().min(1).optional(),
+  /** OAuth 2.0 user-context token of the city's account, for posting replies. */
+  X_USER_TOKEN: z.string().min(1).optional(),
+  X_API_URL: z.string().url().default('https://api.x.com'),
+  X_POLL_SECONDS: z.coerce.number().positive().default(60),
+  // --- VK ---
+  VK_ACCESS_TOKEN: z.string().min(1).optional(),
+  VK_GROUP_ID: z.string().min(1).optional(),
+  VK_CONFIRMATION: z.string().min(1).optional(),
+  VK_SECRET: z.string().min(1).optional(),
+  VK_API_URL: z.string().url().default('https://api.vk.com/method'),
+  VK_API_VERSION: z.string().default('5.199'),
+  // --- E-mail ---
+  /** imaps://user:password@host:993/INBOX */
+  IMAP_URL: z.string().url().optional(),
+  /** smtps://user:password@host:465 or smtp://host:587 */
+  SMTP_URL: z.string().url().optional(),
+  MAIL_FROM: z.string().min(3).optional(),
+  MAIL_POLL_SECONDS: z.coerce.number().positive().default(30),
 });
 export type Settings = z.infer<typeof Settings>;
 
 export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
-  const parsed = Settings.safeParse(env);
+  const parsed = Settings.safeParse(env.QALA_SECRETS_FILE ? { ...readSecrets(env.QALA_SECRETS_FILE), ...env } : env);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new Error(`Invalid settings:\n${lines.join('\n')}`);
   }
   return parsed.data;
+}
+
+/** KEY=VALUE lines; blank lines and # comments skipped; a value may be quoted. */
+export function readSecrets(file: string): Record<string, string> {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new Error(`Invalid settings:\n  QALA_SECRETS_FILE: cannot read ${file} (${(err as NodeJS.ErrnoException).code})`);
+  }
+  const out: Record<string, string> = {};
+  for (const [i, raw] of text.split(/\r?\n/).entries()) {
+    const line = raw.trim();
+    if (!line || line.startsWith('#')) continue;
+    const m = /^([A-Z][A-Z0-9_]*)\s*=\s*(.*)$/.exec(line);
+    if (!m) throw new Error(`Invalid settings:\n  QALA_SECRETS_FILE: line ${i + 1} is not KEY=VALUE`);
+    out[m[1] as string] = (m[2] as string).replace(/^(["'])(.*)\1$/, '$2');
+  }
+  return out;
 }

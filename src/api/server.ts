@@ -8,6 +8,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Connector } from '../channels/connector.js';
 import type { Context } from '../context.js';
 import { installErrorHandler } from './errors.js';
 import { open311Routes } from './open311/routes.js';
@@ -19,7 +20,7 @@ import { triageRoutes } from './routes/triage.js';
 
 const webDir = fileURLToPath(new URL('../../web/', import.meta.url));
 
-export async function buildServer(ctx: Context) {
+export async function buildServer(ctx: Context, connectors: Connector[] = []) {
   const app = Fastify({
     loggerInstance: ctx.log as FastifyBaseLogger,
     bodyLimit: 1024 * 1024,
@@ -61,6 +62,8 @@ export async function buildServer(ctx: Context) {
   await app.register(ticketRoutes(ctx), { prefix: '/api/v1' });
   await app.register(triageRoutes(ctx), { prefix: '/api/v1' });
   await app.register(open311Routes(ctx), { prefix: '/open311' });
+  // Each connector's webhooks in a plugin of its own, so its body parsing (raw bytes for signatures) stays its own.
+  for (const c of connectors) if (c.routes) await app.register(async (scope) => c.routes?.(scope), { prefix: `/channels/${c.channel}` });
   await app.register(fastifyStatic, { root: webDir, prefix: '/', index: 'index.html' });
   return app;
 }

@@ -31,6 +31,9 @@ export const CityFile = z.object({
   fallback_organisation: slug,
   /** Below this category confidence a ticket waits for an operator instead of being routed automatically. */
   auto_route_min_confidence: z.number().min(0).max(1),
+  /** Kinds of public message (a post or comment that tags an official) that become tickets; the rest are kept
+   * for analytics only. Messages written to the city directly always become tickets. */
+  public_ticket_kinds: z.array(z.enum(['complaint', 'question', 'thanks', 'suggestion', 'noise'])).default(['complaint', 'suggestion']),
 });
 
 export const OrganisationKind = z.enum(['centre', 'department', 'district_akimat', 'utility', 'lift_company', 'housing', 'contractor']);

@@ -15,6 +15,10 @@ export interface InboundMessage {
   sender?: { name?: string | undefined; phone?: string | undefined; email?: string | undefined; channelUserId?: string | undefined } | null;
   attachments?: { contentType: string; filename?: string | undefined; bytes: Buffer }[];
   raw: Record<string, unknown>;
+  /** "public" for a post or comment heard on a social network; "direct" (default) when written to the city. */
+  audience?: 'direct' | 'public';
+  /** Watched accounts the message tags or answers (watchlist ids), so it is attributed to them. */
+  addressedTo?: string[];
   /** The operator who entered it (109 calls). */
   enteredBy?: number | null;
   receivedAt?: Date;
@@ -43,6 +47,8 @@ export async function receive(ctx: Context, msg: InboundMessage): Promise<Receiv
         location: msg.location ? JSON.stringify(msg.location) : null,
         raw: JSON.stringify(msg.raw),
         received_at: msg.receivedAt ?? new Date(),
+        audience: msg.audience ?? 'direct',
+        addressed_to: msg.addressedTo ?? [],
       })
       .onConflict((oc) => oc.columns(['channel', 'external_id']).doNothing())
       .returning('id')

@@ -88,30 +88,30 @@ export class OutboxRelay {
  * the ticket's conversation, where the resident reads it by number and the operator reads it out on the phone.
  */
 export function conversationDeliverer(db: Database): Deliverer {
-  return {
-    async deliver(row) {
-      await db.transaction().execute(async (tx) => {
-        const inserted = await tx
-          .insertInto('messages')
-          .values({
-            channel: row.channel,
-            external_id: `out:${row.idempotency_key}`,
-            thread_ref: typeof row.target.thread === 'string' ? row.target.thread : null,
-            direction: 'out',
-            resident_id: typeof row.target.resident_id === 'number' ? row.target.resident_id : null,
-            author_user_id: null,
-            text: row.payload.text,
-            location: null,
-            raw: JSON.stringify({ outbox_id: row.id, language: row.payload.language, template: row.payload.template ?? null }),
-            stage: 'done',
-          })
-          .onConflict((oc) => oc.columns(['channel', 'external_id']).doNothing())
-          .returning('id')
-          .executeTakeFirst();
-        if (inserted && row.ticket_id) {
-          await tx.insertInto('ticket_messages').values({ ticket_id: row.ticket_id, message_id: inserted.id }).execute();
-        }
-      });
-    },
-  };
+  return { deliver: (row) => recordInConversation(db, row) };
+}
+
+/** Adds a delivered reply to the ticket's conversation as an outgoing message, once per outbox row; a platform
+ * connector calls it after the platform accepted the reply, with the platform's id for it. */
+export async function recordInConversation(db: Database, row: OutboxRow, platform: Record<string, unknown> = {}): Promise<void> {
+  await db.transaction().execute(async (tx) => {
+    const inserted = await tx
+      .insertInto('messages')
+      .values({
+        channel: row.channel,
+        external_id: `out:${row.idempotency_key}`,
+        thread_ref: typeof row.target.thread === 'string' ? row.target.thread : null,
+        direction: 'out',
+        resident_id: typeof row.target.resident_id === 'number' ? row.target.resident_id : null,
+        author_user_id: null,
+        text: row.payload.text,
+        location: null,
+        raw: JSON.stringify({ outbox_id: row.id, language: row.payload.language, template: row.payload.template ?? null, ...platform }),
+        stage: 'done',
+      })
+      .onConflict((oc) => oc.columns(['channel', 'external_id']).doNothing())
+      .returning('id')
+      .executeTakeFirst();
+    if (inserted && row.ticket_id) await tx.insertInto('ticket_messages').values({ ticket_id: row.ticket_id, message_id: inserted.id }).execute();
+  });
 }

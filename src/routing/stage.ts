@@ -16,6 +16,8 @@ export async function routeMessage(ctx: Context, messageId: number): Promise<voi
       'm.stage',
       'm.resident_id',
       'm.received_at',
+      'm.audience',
+      't.kind',
       't.category',
       't.confidence',
       't.district',
@@ -30,6 +32,16 @@ export async function routeMessage(ctx: Context, messageId: number): Promise<voi
   if (!row || row.stage !== 'triaged') return; // not triaged yet, or already done
 
   const { city } = ctx;
+  // Heard in public but not actionable (thanks, noise…): kept for analytics, no ticket.
+  if (row.audience === 'public' && !city.city.public_ticket_kinds.includes(row.kind as (typeof city.city.public_ticket_kinds)[number])) {
+    await ctx.db
+      .updateTable('messages')
+      .set({ stage: 'done', no_ticket_reason: `kind:${row.kind}` })
+      .where('id', '=', row.id)
+      .where('stage', '=', 'triaged')
+      .execute();
+    return;
+  }
   const confident = row.category !== null && row.confidence >= city.city.auto_route_min_confidence;
   const decision = confident
     ? route(city.routing, { category: row.category, district: row.district }, city.city.fallback_organisation)

@@ -57,6 +57,9 @@ export interface MessagesTable {
   raw: JSONColumnType<Record<string, unknown>, string | undefined, string>;
   stage: ColumnType<'received' | 'triaged' | 'done', 'received' | 'triaged' | 'done' | undefined>;
   received_at: Timestamp;
+  audience: ColumnType<'direct' | 'public', 'direct' | 'public' | undefined>;
+  addressed_to: ColumnType<string[], string[] | undefined>;
+  no_ticket_reason: string | null;
 }
 
 export interface AttachmentsTable {

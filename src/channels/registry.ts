@@ -1,0 +1,11 @@
+// Every channel connector Qala has; each one is on only when its settings are present (see docs/channels.md).
+import type { Context } from '../context.js';
+import type { Connector, ConnectorFactory } from './connector.js';
+
+const FACTORIES: ConnectorFactory[] = [
+  // connectors: one line each
+];
+
+export function buildConnectors(ctx: Context): Connector[] {
+  return FACTORIES.map((f) => f(ctx)).filter((c): c is Connector => c !== null);
+}
