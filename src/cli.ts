@@ -10,6 +10,10 @@ import { evalCommand, MODEL_USAGE, trainCommand, triageCommand } from './triage/
 const USAGE = `usage: qala <command> [options]
   start [--demo]   start the centre (API, workers, web page); --demo loads the demo accounts and appeals
   migrate          apply database migrations and exit
+  import --input FILE --channel NAME [--audience public|direct] [--text-field text] [--id-field id]
+         [--time-field created_at] [--author-field author]
+                   messages exported from another source (CSV or JSONL) through the inbox and triage;
+                   re-importing adds nothing
 ${MODEL_USAGE}
 Settings come from the environment: see docs/configuration.md.`;
 
@@ -61,10 +65,59 @@ async function migrateOnly() {
   process.stdout.write(applied.length ? `applied: ${applied.join(', ')}\n` : 'already up to date\n');
 }
 
+async function importMessages(args: string[]) {
+  const { DEFAULT_IMPORT, importFile } = await import('./channels/import.js');
+  const { values } = parseArgs({
+    args,
+    options: {
+      input: { type: 'string' },
+      channel: { type: 'string' },
+      audience: { type: 'string', default: DEFAULT_IMPORT.audience },
+      'text-field': { type: 'string', default: DEFAULT_IMPORT.textField },
+      'id-field': { type: 'string', default: DEFAULT_IMPORT.idField },
+      'time-field': { type: 'string', default: DEFAULT_IMPORT.timeField },
+      'author-field': { type: 'string', default: DEFAULT_IMPORT.authorField },
+    },
+  });
+  if (!values.input || !values.channel) throw new Error(`missing --input or --channel\n${USAGE}`);
+  if (values.audience !== 'public' && values.audience !== 'direct') throw new Error(`--audience must be public or direct, not ${values.audience}`);
+  const { buildContext } = await import('./main.js');
+  const { progressBar } = await import('./triage/model/commands.js');
+  const { reportToStderr } = await import('./triage/model/dataset.js');
+  const { createReadStream } = await import('node:fs');
+  // Count the lines first, so the bar knows its end (a CSV's header and multi-line fields make it approximate).
+  let total = 0;
+  for await (const chunk of createReadStream(values.input)) for (const b of chunk as Buffer) if (b === 10) total++;
+  const ctx = await buildContext({ ...readSettings(), LOG_LEVEL: 'warn' });
+  await ctx.queue.start();
+  try {
+    const bar = progressBar();
+    const counts = await importFile(
+      ctx,
+      values.input,
+      {
+        channel: values.channel,
+        audience: values.audience,
+        textField: values['text-field'],
+        idField: values['id-field'],
+        timeField: values['time-field'],
+        authorField: values['author-field'],
+      },
+      { onBad: reportToStderr, onProgress: (done) => bar('importing', Math.min(done, total), Math.max(total, done)) },
+    );
+    bar('importing', Math.max(total, 1), Math.max(total, 1));
+    process.stdout.write(`read ${counts.read} rows: ${counts.stored} new messages, ${counts.repeated} already imported, ${counts.skipped} skipped\n`);
+  } finally {
+    await ctx.queue.stop();
+    await ctx.store.close();
+  }
+}
+
 const [command, ...rest] = process.argv.slice(2);
 try {
   if (command === 'start') await start(rest);
   else if (command === 'migrate') await migrateOnly();
+  else if (command === 'import') await importMessages(rest);
   else if (command === 'train') await trainCommand(rest);
   else if (command === 'triage') await triageCommand(rest);
   else if (command === 'eval') await evalCommand(rest);

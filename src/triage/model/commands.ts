@@ -7,7 +7,7 @@ import { DEFAULT_FEATURES } from './features.js';
 import { loadModel, saveModel } from './io.js';
 import { type Report, report } from './metrics.js';
 import { type Model, predict } from './softmax.js';
-import { type Progress, trainModel } from './train.js';
+import { trainModel } from './train.js';
 
 export const MODEL_USAGE = `  train --input FILE --label FIELD --out MODEL [--text-field text] [--seed N] [--bits 20]
         [--class-weight balanced|none]
@@ -28,10 +28,10 @@ function required(values: Record<string, unknown>, names: string[]): void {
 }
 
 /** A bar redrawn in place on a terminal; elsewhere (CI logs, pipes) one line per finished stage. */
-export function progressBar(stream: NodeJS.WriteStream = process.stderr): Progress {
+export function progressBar(stream: NodeJS.WriteStream = process.stderr): (stage: string, done: number, total: number) => void {
   let last = '';
   return (stage, done, total) => {
-    const label = { features: 'features', train: 'training', refit: 'refit on all' }[stage];
+    const label = ({ features: 'features', train: 'training', refit: 'refit on all' } as Record<string, string>)[stage] ?? stage;
     if (stream.isTTY) {
       const width = 30;
       const full = Math.round((width * done) / total);
