@@ -7,6 +7,7 @@ import { loadCity } from './config/load.js';
 import type { Context } from './context.js';
 import { seedDemo, syncReference } from './demo/seed.js';
 import { failpoints } from './failpoints.js';
+import { syncWatchlist } from './inbox/watchlist.js';
 import { PgBossQueue } from './jobs/pgboss.js';
 import { createLogger } from './log.js';
 import { conversationDeliverer, OutboxRelay } from './outbox/relay.js';
@@ -33,6 +34,7 @@ export async function buildContext(settings: Settings): Promise<Context> {
     const applied = await migrate(store.db);
     if (applied.length) log.info({ applied }, 'migrations applied');
     await syncReference(store.db, city);
+    await syncWatchlist(store.db, city, { demo: false });
   } catch (err) {
     await store.close();
     throw err;

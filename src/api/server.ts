@@ -17,6 +17,7 @@ import { authRoutes } from './routes/auth.js';
 import { healthRoutes } from './routes/health.js';
 import { ticketRoutes } from './routes/tickets.js';
 import { triageRoutes } from './routes/triage.js';
+import { watchlistRoutes } from './routes/watchlist.js';
 
 const webDir = fileURLToPath(new URL('../../web/', import.meta.url));
 
@@ -61,6 +62,7 @@ export async function buildServer(ctx: Context, connectors: Connector[] = []) {
   await app.register(authRoutes(ctx), { prefix: '/api/v1/auth' });
   await app.register(ticketRoutes(ctx), { prefix: '/api/v1' });
   await app.register(triageRoutes(ctx), { prefix: '/api/v1' });
+  await app.register(watchlistRoutes(ctx), { prefix: '/api/v1' });
   await app.register(open311Routes(ctx), { prefix: '/open311' });
   // Each connector's webhooks in a plugin of its own, so its body parsing (raw bytes for signatures) stays its own.
   for (const c of connectors) if (c.routes) await app.register(async (scope) => c.routes?.(scope), { prefix: `/channels/${c.channel}` });

@@ -62,15 +62,15 @@ export function listScope(user: StaffUser): { organisations: string[] } | 'all' 
   return wide ? 'all' : { organisations: user.organisations };
 }
 
-/** The triage engine's learning: reading its figures, asking for a retrain, importing history, choosing the model. */
-export type TriagePermission = 'triage_read' | 'triage_retrain' | 'triage_manage';
-const TRIAGE_POLICY: Record<Role, TriagePermission[]> = {
-  admin: ['triage_read', 'triage_retrain', 'triage_manage'],
-  supervisor: ['triage_read', 'triage_retrain'],
-  operator: ['triage_read'],
+/** The centre's own settings: the triage engine's learning (figures, retraining, history, model) and the watchlist. */
+export type CentrePermission = 'triage_read' | 'triage_retrain' | 'triage_manage' | 'watchlist_read' | 'watchlist_edit';
+const CENTRE_POLICY: Record<Role, CentrePermission[]> = {
+  admin: ['triage_read', 'triage_retrain', 'triage_manage', 'watchlist_read', 'watchlist_edit'],
+  supervisor: ['triage_read', 'triage_retrain', 'watchlist_read'],
+  operator: ['triage_read', 'watchlist_read'],
   executor: [],
 };
 
-export function canTriage(user: StaffUser, permission: TriagePermission): boolean {
-  return user.roles.some((role) => TRIAGE_POLICY[role].includes(permission));
+export function canCentre(user: StaffUser, permission: CentrePermission): boolean {
+  return user.roles.some((role) => CENTRE_POLICY[role].includes(permission));
 }

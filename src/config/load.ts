@@ -7,7 +7,7 @@ import type { z } from 'zod';
 import type { RoutingRule } from '../routing/rules.js';
 import type { WorkingCalendar } from '../sla/calendar.js';
 import { type DistrictShape, shapesFromGeoJson } from '../triage/geo.js';
-import { CalendarFile, CategoriesFile, CityFile, DemoFile, OrganisationsFile, RoutingFile, SlaFile, TemplatesFile, TriageFile } from './schema.js';
+import { CalendarFile, CategoriesFile, CityFile, DemoFile, OrganisationsFile, RoutingFile, SlaFile, TemplatesFile, TriageFile, WatchlistsFile } from './schema.js';
 
 export interface City {
   dir: string;
@@ -20,6 +20,7 @@ export interface City {
   templates: z.infer<typeof TemplatesFile>['templates'];
   triage: z.infer<typeof TriageFile>;
   demo: z.infer<typeof DemoFile>;
+  watchlists: z.infer<typeof WatchlistsFile>;
   shapes: DistrictShape[];
   geojson: unknown;
 }
@@ -52,6 +53,7 @@ export async function loadCity(dir: string): Promise<City> {
   const { templates } = await readYaml(dir, 'templates.yaml', TemplatesFile);
   const triage = await readYaml(dir, 'triage.yaml', TriageFile);
   const demo = await readYaml(dir, 'demo.yaml', DemoFile);
+  const watchlists = await readYaml(dir, 'watchlists.yaml', WatchlistsFile);
   const calendarFiles = (await readdir(join(dir, 'calendar'))).filter((f) => f.endsWith('.yaml')).sort();
   const calendars = await Promise.all(calendarFiles.map((f) => readYaml(dir, join('calendar', f), CalendarFile)));
   const geojson = JSON.parse(await readFile(join(dir, city.districts_file), 'utf8'));
@@ -76,6 +78,9 @@ export async function loadCity(dir: string): Promise<City> {
     "sla.yaml: needs a default target (category '*' without urgency)",
   );
   for (const u of demo.users) if (u.organisation) check(orgIds.has(u.organisation), `demo.yaml: ${u.email} has unknown organisation`);
+  for (const a of watchlists.accounts)
+    if (a.organisation) check(orgIds.has(a.organisation), `watchlists.yaml: ${a.id} has unknown organisation ${a.organisation}`);
+  check(new Set(watchlists.accounts.map((a) => a.id)).size === watchlists.accounts.length, 'watchlists.yaml: duplicate account id');
   for (const key of ['acknowledgement', 'acknowledgement.pending']) check(key in templates, `templates.yaml: missing ${key}`);
   const shapes = shapesFromGeoJson(geojson);
   for (const s of shapes) check(districtIds.has(s.id), `${city.districts_file}: district ${s.id} is not in city.yaml`);
@@ -89,5 +94,5 @@ export async function loadCity(dir: string): Promise<City> {
     workingWeekends: new Set(calendars.flatMap((c) => c.working_days.map((d) => d.date))),
     years: new Set(calendars.map((c) => c.year)),
   };
-  return { dir, city, organisations, categories, routing: rules, sla, calendar, templates, triage, demo, shapes, geojson };
+  return { dir, city, organisations, categories, routing: rules, sla, calendar, templates, triage, demo, watchlists, shapes, geojson };
 }

@@ -171,6 +171,32 @@ export const TriageFile = z.object({
     .default([]),
 });
 
+const PLATFORMS = ['instagram', 'facebook', 'x', 'vk', 'telegram'] as const;
+/** A handle as the platform shows it, without @; or the platform's numeric id. */
+const Handle = z
+  .string()
+  .regex(/^@?[A-Za-z0-9_.-]{2,64}$/, 'a handle like akimat_astana or a numeric id')
+  .transform((h) => h.replace(/^@/, '').toLowerCase());
+
+/** Who and what the centre listens for on social networks. Admins can edit the list at run time as well. */
+export const WatchlistsFile = z.object({
+  accounts: z
+    .array(
+      z.object({
+        id: slug,
+        name: Localized,
+        /** The post: akim, deputy akim, head of a department, district akim, official page… */
+        title: Localized,
+        organisation: slug.optional(),
+        handles: z.partialRecord(z.enum(PLATFORMS), z.array(Handle)).default({}),
+        demo: z.boolean().default(false),
+      }),
+    )
+    .default([]),
+  hashtags: z.array(z.string().regex(/^#?[\p{L}\p{N}_]{2,64}$/u, 'a hashtag like #astana109').transform((h) => h.replace(/^#/, '').toLowerCase())).default([]),
+  keywords: PerLanguage(z.array(z.string().min(2))).default({ ru: [], kk: [], en: [] }),
+});
+
 export const DemoFile = z.object({
   users: z
     .array(

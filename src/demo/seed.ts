@@ -4,6 +4,7 @@ import { sql } from 'kysely';
 import { hashPassword } from '../auth/passwords.js';
 import type { City } from '../config/load.js';
 import type { Context } from '../context.js';
+import { syncWatchlist } from '../inbox/watchlist.js';
 import { fileAppeal } from '../pipeline.js';
 import type { Database } from '../store/db.js';
 
@@ -34,6 +35,7 @@ export async function syncReference(db: Database, city: City) {
 
 export async function seedDemo(ctx: Context): Promise<{ users: number; appeals: number }> {
   const { db, city } = ctx;
+  await syncWatchlist(db, city, { demo: true });
   let users = 0;
   for (const u of city.demo.users) {
     const exists = await db.selectFrom('users').select('id').where('email', '=', u.email).executeTakeFirst();

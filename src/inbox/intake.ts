@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import type { Transaction } from 'kysely';
 import type { Context } from '../context.js';
 import type { DB, MessageLocation } from '../store/schema.js';
+import { hear } from './watchlist.js';
 
 export interface InboundMessage {
   channel: string;
@@ -17,7 +18,8 @@ export interface InboundMessage {
   raw: Record<string, unknown>;
   /** "public" for a post or comment heard on a social network; "direct" (default) when written to the city. */
   audience?: 'direct' | 'public';
-  /** Watched accounts the message tags or answers (watchlist ids), so it is attributed to them. */
+  /** The platform's references to the accounts the message tags or is written to (ids or handles); matched with
+   * the watchlist, so the message is attributed to the watched officials among them. */
   addressedTo?: string[];
   /** The operator who entered it (109 calls). */
   enteredBy?: number | null;
@@ -34,6 +36,7 @@ export async function receive(ctx: Context, msg: InboundMessage): Promise<Receiv
     const existing = await findMessage(tx, msg.channel, msg.externalId);
     if (existing) return { messageId: existing, duplicate: true };
     const residentId = msg.sender ? await resolveResident(tx, msg.channel, msg.sender) : null;
+    const heard = await hear(tx, msg.channel, msg.addressedTo ?? [], msg.text);
     const row = await tx
       .insertInto('messages')
       .values({
@@ -48,7 +51,8 @@ export async function receive(ctx: Context, msg: InboundMessage): Promise<Receiv
         raw: JSON.stringify(msg.raw),
         received_at: msg.receivedAt ?? new Date(),
         audience: msg.audience ?? 'direct',
-        addressed_to: msg.addressedTo ?? [],
+        addressed_to: heard.accounts,
+        heard_terms: heard.terms,
       })
       .onConflict((oc) => oc.columns(['channel', 'external_id']).doNothing())
       .returning('id')

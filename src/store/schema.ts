@@ -60,6 +60,7 @@ export interface MessagesTable {
   audience: ColumnType<'direct' | 'public', 'direct' | 'public' | undefined>;
   addressed_to: ColumnType<string[], string[] | undefined>;
   no_ticket_reason: string | null;
+  heard_terms: ColumnType<string[], string[] | undefined>;
 }
 
 export interface AttachmentsTable {
@@ -221,6 +222,24 @@ export interface TrainingExamplesTable {
   text_hash: string;
 }
 
+export interface WatchAccountsTable {
+  id: string;
+  name: JSONColumnType<Localized>;
+  title: JSONColumnType<Localized>;
+  organisation_id: string | null;
+  handles: JSONColumnType<Partial<Record<string, string[]>>>;
+  source: 'config' | 'admin';
+  active: Generated<boolean>;
+  updated_at: Generated<Date>;
+}
+
+export interface WatchTermsTable {
+  kind: 'hashtag' | 'keyword';
+  language: 'any' | 'ru' | 'kk' | 'en';
+  term: string;
+  source: 'config' | 'admin';
+}
+
 export interface DB {
   organisations: OrganisationsTable;
   categories: CategoriesTable;
@@ -241,4 +260,17 @@ export interface DB {
   labels: LabelsTable;
   triage_models: TriageModelsTable;
   training_examples: TrainingExamplesTable;
+  ratings: RatingsTable;
+  watch_accounts: WatchAccountsTable;
+  watch_terms: WatchTermsTable;
+}
+
+export interface RatingsTable {
+  ticket_id: number;
+  resident_id: number;
+  score: number;
+  comment: string | null;
+  channel: string;
+  created_at: Generated<Date>;
+  updated_at: Timestamp;
 }

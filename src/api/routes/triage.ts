@@ -2,7 +2,7 @@
 // a retrain on request, a labelled history to learn from, and going back to an earlier model.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { canTriage, type TriagePermission } from '../../auth/policies.js';
+import { type CentrePermission, canCentre } from '../../auth/policies.js';
 import type { Context } from '../../context.js';
 import { AppError } from '../../errors.js';
 import { commitChange } from '../../outbox/change.js';
@@ -18,8 +18,8 @@ export const triageRoutes =
   (ctx: Context): FastifyPluginAsyncZod =>
   async (app) => {
     app.addHook('preHandler', requireUser(ctx));
-    const allow = (req: Parameters<typeof staff>[0], p: TriagePermission, what: string) => {
-      if (!canTriage(staff(req), p)) throw AppError.forbidden(what);
+    const allow = (req: Parameters<typeof staff>[0], p: CentrePermission, what: string) => {
+      if (!canCentre(staff(req), p)) throw AppError.forbidden(what);
     };
 
     app.get('/triage/accuracy', { schema: { ...secured, summary: 'How often triage agreed with the operators recently' } }, async (req) => {
