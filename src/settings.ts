@@ -44,12 +44,16 @@ export const Settings = z.object({
   META_GRAPH_URL: z.string().url().default('https://graph.facebook.com/v21.0'),
   INSTAGRAM_ACCOUNT_ID: z.string().min(1).optional(),
   FACEBOOK_PAGE_ID: z.string().min(1).optional(),
+  /** Catch-up polling of Instagram tags (mentions missed while the webhook was down). */
+  META_POLL_SECONDS: z.coerce.number().positive().default(300),
   // --- X ---
   X_BEARER_TOKEN: z.string().min(1).optional(),
   /** OAuth 2.0 user-context token of the city's account, for posting replies. */
   X_USER_TOKEN: z.string().min(1).optional(),
   X_API_URL: z.string().url().default('https://api.x.com'),
   X_POLL_SECONDS: z.coerce.number().positive().default(60),
+  /** The watched X accounts (user ids, comma-separated) whose mentions are polled. */
+  X_WATCH_USER_IDS: csv,
   // --- VK ---
   VK_ACCESS_TOKEN: z.string().min(1).optional(),
   VK_GROUP_ID: z.string().min(1).optional(),

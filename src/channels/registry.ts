@@ -1,9 +1,13 @@
 // Every channel connector Qala has; each one is on only when its settings are present (see docs/channels.md).
 import type { Context } from '../context.js';
 import type { Connector, ConnectorFactory } from './connector.js';
+import { vkConnector } from './vk/index.js';
+import { xConnector } from './x/index.js';
 
 const FACTORIES: ConnectorFactory[] = [
   // connectors: one line each
+  xConnector,
+  vkConnector,
 ];
 
 export function buildConnectors(ctx: Context): Connector[] {
