@@ -1,0 +1,52 @@
+// Replies from the outbox to the resident's chat: the acknowledgement answers the resident's own message; a
+// "resolved" update carries the confirm / reopen buttons and a "closed" one the 1–5 rating. Each row is sent at
+// most once: a row already in the ticket's conversation is skipped, and 429 pauses the chat and throws so the
+// relay tries again later.
+import type { Language } from '../../config/schema.js';
+import type { Context } from '../../context.js';
+import { type OutboxRow, recordInConversation } from '../../outbox/relay.js';
+import { replyContext } from '../connector.js';
+import { type TelegramApi, TelegramError } from './api.js';
+import type { SendLimiter } from './limiter.js';
+import { alreadyDelivered } from './repository.js';
+import { TEXTS } from './texts.js';
+
+const MAX_TEXT = 4096;
+
+export async function deliverToChat(ctx: Context, api: TelegramApi, limiter: SendLimiter, row: OutboxRow): Promise<void> {
+  if (await alreadyDelivered(ctx.db, row.idempotency_key)) return;
+  const rc = await replyContext(ctx.db, row);
+  const source = rc.source?.raw as { message?: { message_id?: number; chat?: { id?: number } } } | undefined;
+  const chatId = source?.message?.chat?.id !== undefined ? String(source.message.chat.id) : (rc.source?.thread_ref ?? rc.channelUserId);
+  if (!chatId) throw new Error(`outbox ${row.id}: no Telegram chat to answer (ticket ${rc.ticket?.number ?? '-'})`);
+  const lang = (TEXTS[row.payload.language as Language] ? row.payload.language : ctx.city.city.default_language) as Language;
+  const template = typeof row.payload.template === 'string' ? row.payload.template : '';
+  const number = rc.ticket?.number;
+  const params: Record<string, unknown> = { chat_id: chatId, text: row.payload.text.slice(0, MAX_TEXT) };
+  if (template.startsWith('acknowledgement') && source?.message?.message_id !== undefined) {
+    params.reply_parameters = { message_id: source.message.message_id, allow_sending_without_reply: true };
+  }
+  if (number && template === 'status.resolved') {
+    params.reply_markup = {
+      inline_keyboard: [
+        [
+          { text: TEXTS[lang].confirm, callback_data: `ok:${number}` },
+          { text: TEXTS[lang].reopen, callback_data: `no:${number}` },
+        ],
+      ],
+    };
+  }
+  if (number && template === 'status.closed') {
+    params.text = `${params.text}\n\n${TEXTS[lang].ratePrompt}`.slice(0, MAX_TEXT);
+    params.reply_markup = { inline_keyboard: [[1, 2, 3, 4, 5].map((s) => ({ text: `${s} ⭐`, callback_data: `rate:${number}:${s}` }))] };
+  }
+  await limiter.acquire(chatId, 5000);
+  let sent: { message_id: number };
+  try {
+    sent = await api.call<{ message_id: number }>('sendMessage', params);
+  } catch (err) {
+    if (err instanceof TelegramError && err.code === 429) limiter.pause(chatId, err.retryAfter ?? 1);
+    throw err;
+  }
+  await recordInConversation(ctx.db, row, { platform_id: String(sent.message_id), chat_id: chatId });
+}
