@@ -1,6 +1,7 @@
 // Every channel connector Qala has; each one is on only when its settings are present (see docs/channels.md).
 import type { Context } from '../context.js';
 import type { Connector, ConnectorFactory } from './connector.js';
+import { emailConnector } from './email/index.js';
 import { facebookConnector } from './facebook/index.js';
 import { instagramConnector } from './instagram/index.js';
 import { telegramConnector } from './telegram/index.js';
@@ -9,6 +10,7 @@ import { xConnector } from './x/index.js';
 
 const FACTORIES: ConnectorFactory[] = [
   // connectors: one line each
+  emailConnector,
   telegramConnector,
   xConnector,
   vkConnector,

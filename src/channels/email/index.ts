@@ -1,0 +1,28 @@
+// The e-mail channel: residents write to the city's mailbox (read over IMAP) and get their acknowledgement and
+// status updates as replies in the same thread (sent over SMTP). On with IMAP_URL (inbound) and/or SMTP_URL and
+// MAIL_FROM (outbound); see docs/channels/email.md.
+import type { Connector, ConnectorFactory } from '../connector.js';
+import { MailboxPoller } from './inbound.js';
+import { CHANNEL, mailAddress } from './mail.js';
+import { MailSender } from './outbound.js';
+import { imapTarget, smtpTransport } from './servers.js';
+
+export const emailConnector: ConnectorFactory = (ctx) => {
+  const { IMAP_URL, SMTP_URL, MAIL_FROM, MAIL_POLL_SECONDS } = ctx.settings;
+  if (!IMAP_URL && !SMTP_URL) return null;
+  const sender = SMTP_URL && MAIL_FROM ? new MailSender(ctx, smtpTransport(SMTP_URL), MAIL_FROM) : null;
+  if (SMTP_URL && !MAIL_FROM) ctx.log.warn({ channel: CHANNEL }, 'SMTP_URL is set but MAIL_FROM is not: no e-mail is sent');
+  const poller = IMAP_URL ? new MailboxPoller(ctx, imapTarget(IMAP_URL), MAIL_FROM ? mailAddress(MAIL_FROM) : null, MAIL_POLL_SECONDS * 1000) : null;
+  const connector: Connector = {
+    channel: CHANNEL,
+    async deliver(row) {
+      if (!sender) throw new Error('e-mail replies need SMTP_URL and MAIL_FROM');
+      await sender.deliver(row);
+    },
+  };
+  if (poller) {
+    connector.start = async () => poller.start();
+    connector.stop = () => poller.stop();
+  }
+  return connector;
+};
