@@ -12,8 +12,8 @@ import { type Centre, startCentre } from '../../src/main.js';
 import type { OutboxRow } from '../../src/outbox/relay.js';
 import type { Database } from '../../src/store/db.js';
 import { startTestCentre, type TestCentre, testSettings } from '../centre.js';
-import { FakeImap } from '../fakes/imap.js';
-import { FakeSmtp } from '../fakes/smtp.js';
+import { FakeImap } from '../../src/demo/fakes/imap.js';
+import { FakeSmtp } from '../../src/demo/fakes/smtp.js';
 
 const CITY = 'qala@city.example.test';
 const MAIL_FROM = `Qala Astana <${CITY}>`;
@@ -214,7 +214,7 @@ describe('e-mail channel', () => {
     expect(msg?.raw.ticket_number).toBe(ticketNumber);
     expect((await ticketOfMessage(c.ctx.db, msg?.id as number))?.number).toBe(ticketNumber);
     expect(await c.ctx.db.selectFrom('tickets').select('id').execute()).toHaveLength(ticketsBefore.length);
-    const audit = await c.ctx.db.selectFrom('audit_log').selectAll().where('action', '=', 'ticket.resident_replied').execute();
+    const audit = await c.ctx.db.selectFrom('audit_log').selectAll().where('action', '=', 'ticket.details_added').execute();
     expect(audit.map((a) => [a.entity_id, a.actor_type])).toContainEqual([ticketNumber, 'resident']);
     const photos = await c.ctx.db
       .selectFrom('attachments')

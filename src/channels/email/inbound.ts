@@ -5,8 +5,9 @@ import { ImapFlow } from 'imapflow';
 import { sql } from 'kysely';
 import { simpleParser } from 'mailparser';
 import type { Context } from '../../context.js';
-import { receive } from '../../inbox/intake.js';
-import { commitChange } from '../../outbox/change.js';
+import { AppError } from '../../errors.js';
+import { type InboundMessage, receive } from '../../inbox/intake.js';
+import { addDetails } from '../../tickets/resident.js';
 import { readCursor, writeCursor } from '../connector.js';
 import { CHANNEL, readMail, type TicketReference } from './mail.js';
 import type { ImapTarget } from './servers.js';
@@ -126,10 +127,7 @@ export class MailboxPoller {
       if (tooLarge) msg.raw.too_large = size;
       if (read.dropped.length) this.ctx.log.info({ channel: CHANNEL, uid, dropped: read.dropped }, 'attachments not kept');
       const ticket = await this.answeredTicket(read.replyTo, msg.sender?.email ?? '');
-      if (ticket) msg.raw.ticket_number = ticket.number;
-      const received = await receive(this.ctx, msg);
-      // Also after a duplicate: a crash between storing and linking is finished on the next read.
-      if (ticket) await this.addToTicket(received.messageId, ticket);
+      if (!ticket || !(await this.addToTicket(msg, ticket))) await receive(this.ctx, msg);
     }
     await client.messageFlagsAdd(String(uid), ['\\Seen'], { uid: true });
   }
@@ -158,37 +156,20 @@ export class MailboxPoller {
     return null;
   }
 
-  /** The reply becomes more details of its ticket: claimed past triage and linked, with an audit row, at once. */
-  private async addToTicket(messageId: number, ticket: { id: number; number: string; resident_id: number | null }) {
-    const actor = { type: 'resident' as const, id: ticket.resident_id === null ? null : String(ticket.resident_id) };
-    const linked = await commitChange(this.ctx.db, actor, async (change) => {
-      const claimed = await change.tx
-        .updateTable('messages')
-        .set({ stage: 'done' })
-        .where('id', '=', messageId)
-        .where('stage', 'in', ['received', 'triaged'])
-        .executeTakeFirst();
-      if (claimed.numUpdatedRows === 0n) {
-        const where = await change.tx.selectFrom('ticket_messages').select('ticket_id').where('message_id', '=', messageId).executeTakeFirst();
-        return where?.ticket_id === ticket.id ? 'before' : 'missed';
-      }
-      await change.tx
-        .insertInto('ticket_messages')
-        .values({ ticket_id: ticket.id, message_id: messageId })
-        .onConflict((oc) => oc.column('message_id').doNothing())
-        .execute();
-      await change.tx.updateTable('tickets').set({ updated_at: new Date() }).where('id', '=', ticket.id).execute();
-      change.audit({
-        action: 'ticket.resident_replied',
-        entityType: 'ticket',
-        entityId: ticket.number,
-        data: { message_id: messageId, channel: CHANNEL },
-      });
-      return 'now';
-    });
-    if (linked === 'now') this.ctx.log.info({ channel: CHANNEL, message: messageId, ticket: ticket.number }, 'reply added to its ticket');
-    if (linked === 'missed')
-      this.ctx.log.warn({ channel: CHANNEL, message: messageId, ticket: ticket.number }, 'reply not added to its ticket: the pipeline took it first');
+  /**
+   * The reply becomes more details of its ticket, in one transaction (stored, linked, audited; never triaged as
+   * a new appeal). False when the ticket no longer takes details (closed): then the mail is a new appeal.
+   */
+  private async addToTicket(msg: InboundMessage, ticket: { number: string; resident_id: number | null }): Promise<boolean> {
+    if (ticket.resident_id === null) return false;
+    try {
+      const r = await addDetails(this.ctx, ticket.number, ticket.resident_id, { ...msg, raw: { ...msg.raw, ticket_number: ticket.number } });
+      if (!r.duplicate) this.ctx.log.info({ channel: CHANNEL, message: r.messageId, ticket: ticket.number }, 'reply added to its ticket');
+      return true;
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'invalid_transition') return false;
+      throw err;
+    }
   }
 
   /** The open session, or a new one with the mailbox selected; a changed UIDVALIDITY restarts the cursor. */
