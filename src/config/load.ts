@@ -7,7 +7,18 @@ import type { z } from 'zod';
 import type { RoutingRule } from '../routing/rules.js';
 import type { WorkingCalendar } from '../sla/calendar.js';
 import { type DistrictShape, shapesFromGeoJson } from '../triage/geo.js';
-import { CalendarFile, CategoriesFile, CityFile, DemoFile, OrganisationsFile, RoutingFile, SlaFile, TemplatesFile, TriageFile, WatchlistsFile } from './schema.js';
+import {
+  CalendarFile,
+  CategoriesFile,
+  CityFile,
+  DemoFile,
+  OrganisationsFile,
+  RoutingFile,
+  SlaFile,
+  TemplatesFile,
+  TriageFile,
+  WatchlistsFile,
+} from './schema.js';
 
 export interface City {
   dir: string;

@@ -193,7 +193,14 @@ export const WatchlistsFile = z.object({
       }),
     )
     .default([]),
-  hashtags: z.array(z.string().regex(/^#?[\p{L}\p{N}_]{2,64}$/u, 'a hashtag like #astana109').transform((h) => h.replace(/^#/, '').toLowerCase())).default([]),
+  hashtags: z
+    .array(
+      z
+        .string()
+        .regex(/^#?[\p{L}\p{N}_]{2,64}$/u, 'a hashtag like #astana109')
+        .transform((h) => h.replace(/^#/, '').toLowerCase()),
+    )
+    .default([]),
   keywords: PerLanguage(z.array(z.string().min(2))).default({ ru: [], kk: [], en: [] }),
 });
 
