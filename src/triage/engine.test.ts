@@ -2,7 +2,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type City, loadCity } from '../config/load.js';
 import { createTriageEngine } from './create.js';
-import type { KeywordTriage } from './engine.js';
+import { type KeywordTriage, keywordTokens, normalise } from './engine.js';
 import { detectLanguage } from './text/index.js';
 
 let city: City;
@@ -94,5 +94,38 @@ describe('keyword triage on the Astana configuration', () => {
     const t = engine.triage({ text: 'Большое спасибо за быструю помощь!' });
     expect(t.kind).toBe('thanks');
     expect(t.sentiment).toBe('positive');
+  });
+});
+
+describe('keyword words and robustness', () => {
+  it.each([
+    'Нет горячей воды',
+    '  <b>Кенесары</b>&nbsp;40 &amp; https://x.kz/a?b @akimat — ЁЛКА ё-моё, İstanbul ΣΑΣ 𝗧𝗮𝗺 12-й',
+    "su_joq __url__ __emoji_anger__ o'z Wi-Fi",
+    `${String.fromCharCode(0xd800)}a\u0000b\u0301c`,
+    '',
+  ])('are the words of normalise(): %s', (text) => {
+    expect(keywordTokens(text)).toEqual(normalise(text).trim().split(' ').filter(Boolean));
+  });
+
+  it('gives the same triage for an address in the text or beside it, with or without markup', () => {
+    const a = engine.triage({ text: 'Нет горячей воды', address: 'ул. Кенесары, 40' });
+    const b = engine.triage({ text: 'Нет горячей воды', address: 'ул. Кенесары, 40 <i>@дом</i>' });
+    expect(a.category).toBe('HOTW');
+    expect(b.category).toBe('HOTW');
+    expect(a.address).toBe('Кенесары, 40');
+  });
+
+  it('triages empty, huge, binary and HTML input without throwing', () => {
+    expect(engine.triage({ text: '' }).kind).toBe('noise');
+    const huge = engine.triage({ text: 'Нет горячей воды на улице Кенесары 40. '.repeat(1_300) });
+    expect(huge.category).toBe('HOTW');
+    let junk = '';
+    for (let i = 0; i < 50_000; i++) junk += String.fromCharCode((i * 7919) % 0x10000);
+    expect(() => engine.triage({ text: junk, address: junk })).not.toThrow();
+    const html = engine.triage({
+      text: '<html><style>p{}</style><body><p>Третий день нет горячей воды&nbsp;!</p><script>x()</script></body></html>',
+    });
+    expect(html.category).toBe('HOTW');
   });
 });

@@ -3,16 +3,10 @@
 import type { Language } from '../config/schema.js';
 import { type AddressFinder, publicAddress } from './address.js';
 import { type DistrictShape, districtAt } from './geo.js';
-import { StemIndex } from './stems.js';
-import {
-  type DetectedLanguage,
-  detectLanguage,
-  latinToCyrillic,
-  normalise as normaliseText,
-  russianLatinToCyrillic,
-  type Script,
-} from './text/index.js';
-import type { MessageKind, PlaceMethod, Sentiment, TriageEngine, TriageInput, TriageResult } from './types.js';
+import { KeywordLists, StemIndex } from './stems.js';
+import { classAt, classTable, LETTER, NUMBER, widthAt } from './text/chars.js';
+import { languageOf, latinToCyrillic, normalise as normaliseText, russianLatinToCyrillic } from './text/index.js';
+import type { MessageKind, Sentiment, TriageEngine, TriageInput, TriageResult } from './types.js';
 import { type UrgencyRule, UrgencyRules } from './urgency.js';
 
 type PerLang = { ru: string[]; kk: string[]; en: string[] };
@@ -44,6 +38,44 @@ export function normalise(text: string): string {
 const tokens = (s: string) => normalise(s).trim().split(' ').filter(Boolean);
 const all = (p: PerLang) => [...p.ru, ...p.kk, ...p.en];
 
+const MARKUP = /[<&@]|http/;
+
+/** The words of `normalise(text)`, without building it. */
+export function keywordTokens(text: string): string[] {
+  const t = MARKUP.test(text)
+    ? text
+        .replace(/<[^>]*>/g, ' ')
+        .replace(/&nbsp;|&#160;/g, ' ')
+        .replace(/&[a-z]+;|&#\d+;/g, ' ')
+        .replace(/https?:\/\/\S+/g, ' ')
+        .replace(/@\w+/g, ' ')
+    : text;
+  return wordsOf(t.toLowerCase(), []);
+}
+
+/** Adds the runs of letters, digits and hyphens of lower-case `t` to `words`, ё folded. */
+function wordsOf(lower: string, words: string[]): string[] {
+  const t = lower.includes('ё') ? lower.replace(/ё/g, 'е') : lower;
+  const table = classTable();
+  let start = -1;
+  for (let i = 0; i < t.length; ) {
+    const c = t.charCodeAt(i);
+    const surrogate = c >= 0xd800 && c <= 0xdbff;
+    const word = c === 45 || ((surrogate ? classAt(t, i) : (table[c] as number)) & WORD) !== 0;
+    if (word && start < 0) start = i;
+    else if (!word && start >= 0) {
+      words.push(t.slice(start, i));
+      start = -1;
+    }
+    i += surrogate ? widthAt(t, i) : 1;
+  }
+  if (start >= 0) words.push(t.slice(start));
+  return words;
+}
+
+const WORD = LETTER | NUMBER;
+const KINDS = ['thanks', 'suggestion', 'question'] as const;
+
 export class KeywordTriage implements TriageEngine {
   readonly version = 'keywords-1';
   private readonly categories: { code: string; keywords: string[] }[];
@@ -51,11 +83,13 @@ export class KeywordTriage implements TriageEngine {
   private readonly kinds: { kind: MessageKind; keywords: string[] }[];
   private readonly districtNames: { id: string; names: string[] }[];
   private readonly index: StemIndex;
+  // Categories, then kinds, then district names, in configuration order.
+  private readonly lists: KeywordLists;
 
   constructor(private readonly cfg: KeywordTriageConfig) {
     this.categories = cfg.categories.map((c) => ({ code: c.code, keywords: all(c.keywords) }));
     this.urgency = new UrgencyRules({ critical: all(cfg.urgency.critical), high: all(cfg.urgency.high) }, cfg.urgency.rules);
-    this.kinds = (['thanks', 'suggestion', 'question'] as const).map((k) => ({ kind: k, keywords: all(cfg.kinds[k]) }));
+    this.kinds = KINDS.map((k) => ({ kind: k, keywords: all(cfg.kinds[k]) }));
     this.districtNames = cfg.districts.map((d) => ({ id: d.id, names: d.names }));
     this.index = new StemIndex(
       [
@@ -68,12 +102,19 @@ export class KeywordTriage implements TriageEngine {
       ],
       tokens,
     );
+    this.lists = new KeywordLists([
+      ...this.categories.map((c) => c.keywords),
+      ...this.kinds.map((k) => k.keywords),
+      ...this.districtNames.map((d) => d.names),
+    ]);
   }
 
   triage(input: TriageInput): TriageResult {
-    const lang = detectLanguage(input.text);
+    // One normalisation serves the language and the keywords.
+    const normalised = normaliseText(input.text);
+    const lang = languageOf(normalised, typeof input.text === 'string' ? input.text : '');
     // One script for the keywords: Kazakh or Russian typed in Latin letters is read in Cyrillic.
-    const clean = normaliseText(input.text).text;
+    const clean = normalised.text;
     const matchable =
       lang.script !== 'latin'
         ? clean
@@ -82,25 +123,43 @@ export class KeywordTriage implements TriageEngine {
           : lang.language === 'ru'
             ? russianLatinToCyrillic(clean)
             : clean;
-    const norm = normalise(`${matchable} ${input.address ?? ''}`);
-    const hits = this.index.scan(norm.trim().split(' '));
-    const has = (keyword: string) => hits.has(keyword);
+    // The words of normalise(`${matchable} ${address}`). The normalised text is in lower case already, and
+    // lower-casing the address alone gives the same as lower-casing both: the space between ends any context.
+    const address = `${input.address ?? ''}`;
+    const words =
+      MARKUP.test(matchable) || MARKUP.test(address)
+        ? keywordTokens(`${matchable} ${address}`)
+        : wordsOf(address.toLowerCase(), wordsOf(matchable, []));
+    const found = this.index.scan(words);
+    const hits = this.lists.hits(found);
 
-    const scores = this.categories
-      .map((c) => ({ code: c.code, hits: c.keywords.filter(has) }))
-      .filter((c) => c.hits.length > 0)
-      .sort((a, b) => b.hits.length - a.hits.length);
+    const nc = this.categories.length;
+    const scores: { code: string; hits: string[] }[] = [];
+    for (let c = 0; c < nc; c++) {
+      const h = hits[c];
+      if (h) scores.push({ code: (this.categories[c] as { code: string }).code, hits: h });
+    }
+    if (scores.length > 1) scores.sort((a, b) => b.hits.length - a.hits.length);
     const top = scores[0];
     const second = scores[1]?.hits.length ?? 0;
     const confidence = top ? (top.hits.length / (top.hits.length + second)) * (1 - Math.exp(-top.hits.length)) : 0;
 
-    const { urgency, reasons: urgencyReasons } = this.urgency.judge(has, input.text);
+    const { urgency, reasons: urgencyReasons } = this.urgency.judgeFound(found, input.text);
 
-    const kindHit = this.kinds.map((k) => ({ kind: k.kind, hits: k.keywords.filter(has) })).find((k) => k.hits.length);
-    const kind = kindOf(norm, top !== undefined, kindHit?.kind);
+    const k = this.kinds.findIndex((_k, i) => hits[nc + i] !== undefined);
+    const kindHit = k < 0 ? undefined : { kind: (this.kinds[k] as { kind: MessageKind }).kind, hits: hits[nc + k] as string[] };
+    // The length of normalise(): the words and one space between each two.
+    const normLength = words.reduce((n, w) => n + w.length + 1, -1);
+    const kind = kindOf(normLength, top !== undefined, kindHit?.kind);
     const sentiment: Sentiment = kind === 'thanks' ? 'positive' : kind === 'complaint' ? 'negative' : 'neutral';
 
-    const { why: placeWhy, ...place } = this.locate(input, has);
+    const d = this.districtNames.findIndex((_d, i) => hits[nc + KINDS.length + i] !== undefined);
+    const place = this.locate(input, this.districtNames[d]?.id ?? null);
+    const category: { keyword: string; category: string }[] = [];
+    for (let s = 0; s < scores.length && s < 3; s++) {
+      const { code, hits: keywords } = scores[s] as { code: string; hits: string[] };
+      for (const keyword of keywords) category.push({ keyword, category: code });
+    }
     // Code-switched text is answered in the language that carries more of it.
     const replyLanguage: Language =
       lang.confidence === 0 ? this.cfg.defaultLanguage : lang.language === 'mixed' ? (lang.parts.kk >= lang.parts.ru ? 'kk' : 'ru') : lang.language;
@@ -114,20 +173,23 @@ export class KeywordTriage implements TriageEngine {
       confidence: Math.round(confidence * 1000) / 1000,
       sentiment,
       urgency,
-      ...place,
+      address: place.address,
+      lat: place.lat,
+      lon: place.lon,
+      district: place.district,
       explanation: {
         language: { method: 'words', script: lang.script, confidence: lang.confidence },
-        category: scores.slice(0, 3).flatMap((s) => s.hits.map((k) => ({ keyword: k, category: s.code }))),
+        category,
         urgency: urgencyReasons,
         kind: kindHit?.hits ?? [],
-        place: placeWhy,
+        place: place.why,
       },
     };
   }
 
   private locate(
     input: TriageInput,
-    has: (keyword: string) => boolean,
+    named: string | null,
   ): { address: string | null; lat: number | null; lon: number | null; district: string | null; why: TriageResult['explanation']['place'] } {
     // The address the sender typed wins over one found in the message; unrecognised, it is kept as typed.
     const typed = input.address?.trim() || null;
@@ -140,15 +202,14 @@ export class KeywordTriage implements TriageEngine {
       const d = districtAt(this.cfg.shapes, lat, lon);
       if (d) return { address, lat, lon, district: d, why: { method: 'point' } };
     }
-    const named = this.districtNames.find((d) => d.names.some(has));
-    if (named) return { address, lat, lon, district: named.id, why: { method: 'named_district' } };
+    if (named) return { address, lat, lon, district: named, why: { method: 'named_district' } };
     if (found?.district) return { address, lat, lon, district: found.district, why: { method: found.area ? 'area' : 'street', ...matched } };
     return { address, lat, lon, district: null, why: { method: lat !== null ? 'point_outside' : 'none', ...matched } };
   }
 }
 
-function kindOf(norm: string, hasCategory: boolean, hit: MessageKind | undefined): MessageKind {
-  if (norm.trim().length < 3) return 'noise';
+function kindOf(normLength: number, hasCategory: boolean, hit: MessageKind | undefined): MessageKind {
+  if (normLength < 3) return 'noise';
   if (!hit || hit === 'suggestion') return hit ?? 'complaint';
   // "Thanks, but the heating is off again" is still a complaint about the heating.
   return hasCategory ? 'complaint' : hit;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { StemIndex } from './stems.js';
+import { KeywordLists, StemIndex } from './stems.js';
 
 const tok = (s: string) => s.toLowerCase().split(/\s+/).filter(Boolean);
 const index = new StemIndex(['нет горяч вод', 'горяч', 'лифт', 'су жоқ', 'gas leak', 'свет'], tok);
@@ -22,5 +22,26 @@ describe('stem index', () => {
   it('handles empty input and a long text', () => {
     expect(scan('')).toEqual([]);
     expect(index.scan(tok('лифт '.repeat(10_000))).size).toBe(1);
+  });
+});
+
+describe('keyword lists', () => {
+  const lists = [['нет воды', 'вод', 'кран'], ['идея', 'вод', 'идея'], [], ['газ']];
+  const byLists = new KeywordLists(lists);
+  it.each([[[]], [['вод']], [['идея', 'газ']], [['кран', 'нет воды', 'вод', 'идея']], [['нечто']]])(
+    'give each list its hits in its own order (%j)',
+    (found) => {
+      const set = new Set(found);
+      const want = lists.map((l) => {
+        const hits = l.filter((k) => set.has(k));
+        return hits.length ? hits : undefined;
+      });
+      expect(byLists.hits(set)).toEqual(want);
+    },
+  );
+
+  it('answers the same for a word seen before', () => {
+    expect(scan('Лифт стоит, лифтёр не пришёл')).toEqual(['лифт']);
+    expect(scan('лифт')).toEqual(['лифт']);
   });
 });

@@ -38,3 +38,37 @@ describe('urgency', () => {
     expect(j('Дети играют во дворе, яма').urgency).toBe('normal');
   });
 });
+
+describe('urgency from the stems found', () => {
+  const stems = [
+    'запах газа',
+    'нет отоплен',
+    'жылу жоқ',
+    'лифт не работает',
+    'no heating',
+    'мороз',
+    'аяз',
+    'лифт',
+    'застрял',
+    'внутри',
+    'ішінде',
+    'дети',
+    'ребен',
+    'балалар',
+    'пенсионер',
+    '{frost}',
+  ];
+  it.each([
+    'В подъезде запах газа',
+    'Нет отопления, на улице мороз',
+    'Үйде жылу жоқ, сыртта -25',
+    'Нет отопления, на улице -5',
+    'Лифт застрял между этажами, внутри дети',
+    'Нет отопления, дома маленькие дети',
+    'frost {frost} минус 30',
+    '',
+  ])('gives what judge gives: %s', (t) => {
+    const has = (stem: string) => ` ${t.toLowerCase()}`.includes(stem.includes(' ') ? stem : ` ${stem}`);
+    expect(judge.judgeFound(new Set(stems.filter(has)), t)).toEqual(judge.judge(has, t));
+  });
+});

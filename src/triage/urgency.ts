@@ -2,6 +2,7 @@
 // together mean danger — no heating AND frost, a lift AND people inside, a failure AND children or the elderly.
 // Each rule that fires is named in the explanation.
 import type { Urgency } from '../config/schema.js';
+import { KeywordLists } from './stems.js';
 
 export interface UrgencyRule {
   id: string;
@@ -21,11 +22,21 @@ export interface UrgencyVerdict {
   reasons: string[];
 }
 
+const FROST_TOKEN = '{frost}';
+
 export class UrgencyRules {
+  // Critical phrases, high phrases, then each rule's groups in order (without `{frost}`, which `frost` marks).
+  private readonly lists: KeywordLists;
+  private readonly frost: boolean[] = [];
+
   constructor(
     private readonly phrases: { critical: string[]; high: string[] },
     private readonly rules: UrgencyRule[],
-  ) {}
+  ) {
+    const groups = rules.flatMap((r) => r.all);
+    this.frost = [false, false, ...groups.map((g) => g.includes(FROST_TOKEN))];
+    this.lists = new KeywordLists([phrases.critical, phrases.high, ...groups.map((g) => g.filter((s) => s !== FROST_TOKEN))]);
+  }
 
   /** `has` tells whether a configured stem is in the text; `raw` is the original, for temperatures with signs. */
   judge(has: (stem: string) => boolean, raw: string): UrgencyVerdict {
@@ -35,14 +46,37 @@ export class UrgencyRules {
     let level: Urgency = critical.length ? 'critical' : high.length ? 'high' : 'normal';
     reasons.push(...critical, ...high);
     for (const rule of this.rules) {
-      const fired = rule.all.every((group) => group.some((stem) => (stem === '{frost}' ? FROST.test(raw) : has(stem))));
-      if (!fired) continue;
-      const next: Urgency | undefined = rule.raise ? (level === 'high' ? 'critical' : undefined) : rule.level;
-      if (next && ORDER.indexOf(next) > ORDER.indexOf(level)) {
-        level = next;
-        reasons.push(`rule:${rule.id}`);
-      }
+      const fired = rule.all.every((group) => group.some((stem) => (stem === FROST_TOKEN ? FROST.test(raw) : has(stem))));
+      if (fired) level = this.raise(level, rule, reasons);
     }
     return { urgency: level, reasons };
+  }
+
+  /** The same verdict as `judge`, from the set of configured stems found in the text (quicker: no stem is asked). */
+  judgeFound(found: ReadonlySet<string>, raw: string): UrgencyVerdict {
+    const hits = this.lists.hits(found);
+    const critical = hits[0];
+    const high = hits[1];
+    let level: Urgency = critical ? 'critical' : high ? 'high' : 'normal';
+    const reasons = critical ? (high ? critical.concat(high) : critical) : (high ?? []);
+    let g = 2;
+    let frost: boolean | undefined;
+    for (const rule of this.rules) {
+      let fired = true;
+      for (let k = 0; k < rule.all.length; k++, g++) {
+        if (!fired || hits[g]) continue;
+        if (this.frost[g] === true) frost ??= FROST.test(raw);
+        fired = this.frost[g] === true && frost === true;
+      }
+      if (fired) level = this.raise(level, rule, reasons);
+    }
+    return { urgency: level, reasons };
+  }
+
+  private raise(level: Urgency, rule: UrgencyRule, reasons: string[]): Urgency {
+    const next: Urgency | undefined = rule.raise ? (level === 'high' ? 'critical' : undefined) : rule.level;
+    if (!next || ORDER.indexOf(next) <= ORDER.indexOf(level)) return level;
+    reasons.push(`rule:${rule.id}`);
+    return next;
   }
 }

@@ -58,8 +58,8 @@ export function looksLikeHtml(text: string): boolean {
 
 function dropElements(html: string): string {
   let out = html;
+  let lower = out.toLowerCase(); // of `out` as it is now: recomputed only when an element was dropped
   for (const name of DROPPED) {
-    const lower = out.toLowerCase();
     if (!lower.includes(`<${name}`)) continue;
     let result = '';
     let at = 0;
@@ -82,6 +82,7 @@ function dropElements(html: string): string {
       at = end < 0 ? out.length : end + 1;
     }
     out = result + out.slice(at);
+    lower = out.toLowerCase();
   }
   return out;
 }
@@ -92,8 +93,11 @@ function dropElements(html: string): string {
  * decoded and whitespace tidied.
  */
 export function stripHtml(html: string): string {
-  let t = html.replace(/<!--[\s\S]*?(?:-->|$)/g, ' ').replace(/<!\[CDATA\[([\s\S]*?)(?:\]\]>|$)/g, '$1');
-  t = t.replace(/<![^<>]{0,4000}>|<\?[^<>]{0,4000}>/g, ' '); // doctype, processing instructions
+  let t = html;
+  if (t.includes('<!') || t.includes('<?')) {
+    t = t.replace(/<!--[\s\S]*?(?:-->|$)/g, ' ').replace(/<!\[CDATA\[([\s\S]*?)(?:\]\]>|$)/g, '$1');
+    t = t.replace(/<![^<>]{0,4000}>|<\?[^<>]{0,4000}>/g, ' '); // doctype, processing instructions
+  }
   t = dropElements(t);
   t = t.replace(TAG, (_m, _slash: string, name: string) => {
     const n = name.toLowerCase();

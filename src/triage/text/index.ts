@@ -6,6 +6,7 @@ export {
   detectLanguage,
   type LanguageParts,
   type LanguageResult,
+  languageOf,
   type Script,
   type WordEvidence,
   wordEvidence,

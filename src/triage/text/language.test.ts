@@ -1,7 +1,7 @@
 // Language ID on real and tricky appeals: short and long, Kazakh in Cyrillic with and without Kazakh letters and in
 // every Latin form, Russian in Latin letters, English, code-switching, HTML, and junk.
 import { describe, expect, it } from 'vitest';
-import { detectLanguage, wordEvidence } from './language.js';
+import { detectLanguage, namesIn, wordEvidence } from './language.js';
 
 const cases = (rows: [string, string, string][]) => rows.map(([text, language, script]) => ({ text, language, script }));
 
@@ -159,5 +159,19 @@ describe('wordEvidence', () => {
     expect(wordEvidence('жок').anchor).toBe('kk');
     expect(wordEvidence('joq').anchor).toBe('kk');
     expect(wordEvidence('water').anchor).toBe('en');
+  });
+});
+
+describe('names inside a sentence', () => {
+  const byRegex = (t: string) =>
+    new Set([...t.matchAll(/(?<=[\p{L}\p{N},;:)»"]\s+)\p{Lu}\p{Ll}+/gu)].map((m) => m[0].toLowerCase().replace(/ё/g, 'е')));
+  it.each([
+    'Нет воды на улице Сарыарқа, ТРЦ Хан Шатыр',
+    'Привет. Ёлка у дома, 12 Мая; ») Абая " Кенесары\n\n Тұран',
+    '𝗧𝗮𝗺𝗮𝘀𝗵𝗮 а 𝗧𝗮𝗺 Ǆemal ΣΑΣ Σας',
+    'Aa Bb',
+    '',
+  ])('are those the expression finds: %s', (t) => {
+    expect(namesIn(t)).toEqual(byRegex(t));
   });
 });

@@ -2,8 +2,9 @@
 // letters), English, or "mixed" when a resident switches language mid-message. Each word is weighed on its own
 // (Kazakh letters, word lists, endings, then character trigrams) and the words vote; a confidence says how much
 // evidence there was, so "Су жоқ" is kk but less surely than a paragraph.
+import { CYRILLIC, classAt, classTable, isSpace, LATIN, LETTER, LOWER, NUMBER, previousAt, UPPER, widthAt } from './chars.js';
 import { EN_ENDINGS, endingScore, KK_ENDINGS, LEXICON, RU_ENDINGS } from './lexicon.js';
-import { MARKERS, normalise } from './normalise.js';
+import { MARKERS, type NormalisedText, normalise } from './normalise.js';
 import { detectLatinScheme, foldKazakh, type LatinScheme, latinToCyrillic, russianLatinToCyrillic, russianSkeleton } from './translit.js';
 import { TRIGRAMS, wordLikelihood } from './trigrams.js';
 
@@ -92,18 +93,23 @@ interface WordInfo {
   cyr: number;
   lat: number;
 }
-const cache = new Map<string, WordInfo>();
+const caches: Record<LatinScheme, Map<string, WordInfo>> = { '2017': new Map(), '2018': new Map(), '2021': new Map(), chat: new Map() };
 
 function wordInfo(word: string, scheme: LatinScheme): WordInfo {
-  const key = `${scheme}:${word}`;
-  const hit = cache.get(key);
+  const cache = caches[scheme];
+  const hit = cache.get(word);
   if (hit) return hit;
-  const cyr = (word.match(/\p{Script=Cyrillic}/gu) ?? []).length;
-  const lat = (word.match(/\p{Script=Latin}/gu) ?? []).length;
+  let cyr = 0;
+  let lat = 0;
+  for (let i = 0; i < word.length; i += widthAt(word, i)) {
+    const c = classAt(word, i);
+    if (c & CYRILLIC) cyr++;
+    else if (c & LATIN) lat++;
+  }
   const e = cyr === 0 && lat === 0 ? { ru: 0, kk: 0, en: 0 } : cyr >= lat ? cyrillicWord(word) : latinWord(word, scheme);
   if (cache.size > 100_000) cache.clear();
   const info = { e, cyr, lat };
-  cache.set(key, info);
+  cache.set(word, info);
   return info;
 }
 
@@ -121,19 +127,54 @@ function scriptOf(cyr: number, lat: number): Script {
 
 const round = (x: number) => Math.round(x * 1000) / 1000;
 
-/** Capitalised words inside a sentence ("улице Сарыарқа", "ТРЦ Хан Шатыр"): names, so never an anchor. */
-function namesIn(text: string): Set<string> {
+/**
+ * Capitalised words inside a sentence ("улице Сарыарқа", "ТРЦ Хан Шатыр"): names, so never an anchor. Each is
+ * what `/(?<=[\p{L}\p{N},;:)»"]\s+)\p{Lu}\p{Ll}+/gu` matches: an upper-case letter and the lower-case ones after
+ * it, after spaces that follow a letter, a digit or , ; : ) » ".
+ */
+export function namesIn(text: string): Set<string> {
   const names = new Set<string>();
-  if (!/[^.!?…\s]\s+\p{Lu}\p{Ll}/u.test(text)) return names;
-  for (const m of text.matchAll(/(?<=[\p{L}\p{N},;:)»"]\s+)\p{Lu}\p{Ll}+/gu)) names.add(m[0].toLowerCase().replace(/ё/g, 'е'));
+  const table = classTable();
+  for (let i = 0; i < text.length; ) {
+    const c = text.charCodeAt(i);
+    // Most characters are not an upper-case letter: the table says so without a call.
+    if (c < 0xd800 && !((table[c] as number) & UPPER)) {
+      i++;
+      continue;
+    }
+    const w = widthAt(text, i);
+    if (!(classAt(text, i) & UPPER) || !(classAt(text, i + w) & LOWER) || !afterWordAndSpace(text, i)) {
+      i += w;
+      continue;
+    }
+    let end = i + w;
+    while (end < text.length && classAt(text, end) & LOWER) end += widthAt(text, end);
+    const name = text.slice(i, end).toLowerCase();
+    names.add(name.includes('ё') ? name.replace(/ё/g, 'е') : name);
+    i = end;
+  }
   return names;
+}
+
+function afterWordAndSpace(text: string, i: number): boolean {
+  let k = i;
+  while (k > 0 && isSpace(text.charCodeAt(k - 1))) k--;
+  if (k === i || k === 0) return false;
+  const before = previousAt(text, k);
+  const c = text.charCodeAt(before);
+  return (classAt(text, before) & (LETTER | NUMBER)) !== 0 || c === 44 || c === 59 || c === 58 || c === 41 || c === 0xbb || c === 34;
 }
 
 /** Detect the language and script of an appeal (plain text or HTML). Never throws; empty text has confidence 0. */
 export function detectLanguage(text: string): LanguageResult {
   const input = typeof text === 'string' ? text : '';
-  const norm = normalise(input);
-  const names = namesIn(input.slice(0, 20_000));
+  return languageOf(normalise(input), input);
+}
+
+/** `detectLanguage` for a text already normalised (`norm` is `normalise(input)`), so triage normalises once. */
+export function languageOf(norm: NormalisedText, input: string): LanguageResult {
+  // Names matter only for a word that anchors a language; most texts are decided before one is asked about.
+  let names: Set<string> | null = null;
   const scheme = /[a-zá-ū]/.test(norm.text) ? detectLatinScheme(norm.text) : 'chat';
   const parts: LanguageParts = { ru: 0, kk: 0, en: 0 };
   const anchors: LanguageParts = { ru: 0, kk: 0, en: 0 };
@@ -156,15 +197,25 @@ export function detectLanguage(text: string): LanguageResult {
     raw.ru += e.ru;
     raw.kk += e.kk;
     raw.en += e.en;
+    // The strongest language (the first of ru, kk, en on a tie) and the strongest of the other two.
     let top: Lang = 'ru';
-    for (const l of LANGS) if (e[l] > e[top]) top = l;
-    let second = 0;
-    for (const l of LANGS) if (l !== top && e[l] > second) second = e[l];
-    evidence += Math.min(4, e[top]);
-    if (e[top] < 1 || e[top] - second < 0.5) continue;
-    parts[top] += Math.min(1, (e[top] - second) / 2.5);
+    let best = e.ru;
+    if (e.kk > best) {
+      top = 'kk';
+      best = e.kk;
+    }
+    if (e.en > best) {
+      top = 'en';
+      best = e.en;
+    }
+    const second = Math.max(0, top === 'ru' ? e.kk : e.ru, top === 'en' ? e.kk : e.en);
+    evidence += Math.min(4, best);
+    if (best < 1 || best - second < 0.5) continue;
+    parts[top] += Math.min(1, (best - second) / 2.5);
     decidedWords++;
-    if (e.anchor === top && !names.has(w)) anchors[top]++;
+    if (e.anchor !== top) continue;
+    names ??= namesIn(input.slice(0, 20_000));
+    if (!names.has(w)) anchors[top]++;
   }
   const script = scriptOf(cyr, lat);
   const strength = 1 - Math.exp(-evidence / 3);

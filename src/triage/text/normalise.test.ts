@@ -149,3 +149,23 @@ describe('normalise', () => {
     });
   });
 });
+
+describe('the quick paths give what the full steps give', () => {
+  const byRegex = (t: string) => t.match(/[\p{L}\p{M}\p{N}_]+(?:['’][\p{L}]+)*/gu) ?? [];
+  it.each(["o'z o’zi su' 'a x'y'z2 a_b __url__ 12-й", 'кӧше й\u0306 е\u0301 𝐚𝐚𝐚 ааааа ӘӘӘ', '  два  пробела\tи\nстрока  ', ''])('%s', (t) => {
+    const n = normalise(t);
+    expect(n.tokens).toEqual(byRegex(n.text));
+    expect(n.text).toBe(
+      n.text
+        .replace(/(\p{L})\1{2,}/gu, '$1')
+        .replace(/\s+/g, ' ')
+        .trim(),
+    );
+    expect(n.text).toBe(n.text.normalize('NFC'));
+  });
+
+  it('still composes decomposed letters and collapses runs of letters beyond the BMP', () => {
+    expect(normalise('и\u0306 е\u0308').text).toBe('й е');
+    expect(normalise('𐐨𐐨𐐨 x').text).toBe('𐐨 x');
+  });
+});
