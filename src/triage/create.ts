@@ -1,7 +1,9 @@
-// Builds the triage engine a city's configuration asks for (today: the seed-keyword engine).
+// Builds the seed-keyword triage engine from a city's configuration, with the shipped sentiment judge. The learnt
+// category model goes on top of it in the running centre (learning/live.ts).
 import type { City } from '../config/load.js';
 import { AddressFinder } from './address.js';
 import { KeywordTriage } from './engine.js';
+import { SentimentJudge } from './sentiment/index.js';
 import type { TriageEngine } from './types.js';
 
 export function createTriageEngine(city: City): TriageEngine {
@@ -17,5 +19,6 @@ export function createTriageEngine(city: City): TriageEngine {
     })),
     shapes: city.shapes,
     defaultLanguage: city.city.default_language,
+    sentiment: SentimentJudge.shipped(),
   });
 }

@@ -3,6 +3,7 @@
 import type { Language } from '../config/schema.js';
 import { type AddressFinder, publicAddress } from './address.js';
 import { type DistrictShape, districtAt } from './geo.js';
+import type { SentimentJudge } from './sentiment/index.js';
 import { KeywordLists, StemIndex } from './stems.js';
 import { classAt, classTable, LETTER, NUMBER, widthAt } from './text/chars.js';
 import { languageOf, latinToCyrillic, normalise as normaliseText, russianLatinToCyrillic } from './text/index.js';
@@ -18,6 +19,8 @@ export interface KeywordTriageConfig {
   districts: { id: string; names: string[] }[];
   shapes: DistrictShape[];
   defaultLanguage: Language;
+  /** Without one, sentiment follows the kind of message (thanks positive, complaint negative). */
+  sentiment?: SentimentJudge;
 }
 
 /** Lower case, ё→е, HTML tags and entities out, URLs and @mentions out; the stored original is untouched. */
@@ -150,8 +153,9 @@ export class KeywordTriage implements TriageEngine {
     const kindHit = k < 0 ? undefined : { kind: (this.kinds[k] as { kind: MessageKind }).kind, hits: hits[nc + k] as string[] };
     // The length of normalise(): the words and one space between each two.
     const normLength = words.reduce((n, w) => n + w.length + 1, -1);
-    const kind = kindOf(normLength, top !== undefined, kindHit?.kind);
-    const sentiment: Sentiment = kind === 'thanks' ? 'positive' : kind === 'complaint' ? 'negative' : 'neutral';
+    const felt = this.cfg.sentiment?.judge(input.text, lang.language);
+    const kind = kindOf(normLength, top !== undefined, kindHit?.kind, felt?.sentiment);
+    const sentiment: Sentiment = felt?.sentiment ?? (kind === 'thanks' ? 'positive' : kind === 'complaint' ? 'negative' : 'neutral');
 
     const d = this.districtNames.findIndex((_d, i) => hits[nc + KINDS.length + i] !== undefined);
     const place = this.locate(input, this.districtNames[d]?.id ?? null);
@@ -182,6 +186,7 @@ export class KeywordTriage implements TriageEngine {
         category,
         urgency: urgencyReasons,
         kind: kindHit?.hits ?? [],
+        ...(felt ? { sentiment: { method: felt.method, score: felt.score, cues: felt.cues } } : {}),
         place: place.why,
       },
     };
@@ -208,9 +213,11 @@ export class KeywordTriage implements TriageEngine {
   }
 }
 
-function kindOf(normLength: number, hasCategory: boolean, hit: MessageKind | undefined): MessageKind {
+function kindOf(normLength: number, hasCategory: boolean, hit: MessageKind | undefined, sentiment: Sentiment | undefined): MessageKind {
   if (normLength < 3) return 'noise';
   if (!hit || hit === 'suggestion') return hit ?? 'complaint';
-  // "Thanks, but the heating is off again" is still a complaint about the heating.
+  // "Thanks, but the heating is off again" is still a complaint about the heating; "thanks for the new
+  // playground, it is wonderful" names a category too, but is thanks.
+  if (hit === 'thanks' && hasCategory) return sentiment === 'positive' ? 'thanks' : 'complaint';
   return hasCategory ? 'complaint' : hit;
 }

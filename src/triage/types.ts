@@ -34,6 +34,8 @@ export interface TriageResult {
     categoryBy?: CategoryDecision;
     urgency: string[];
     kind: string[];
+    /** How sentiment was judged (lexicon, the Kazakh model or both), its score (−1…1) and the cues behind it. */
+    sentiment?: { method: string; score: number; cues: string[] };
     /** How the place was found; the words of the text that named it, if any. */
     place: { method: PlaceMethod; matched?: string };
   };

@@ -1,8 +1,9 @@
 // The sentiment of a message (negative, neutral, positive) with a score, a confidence and the cues behind it.
 // Russian and English are read with Qala's own lexicon (scan.ts); Kazakh and code-switched text also with a small
 // model trained on KazSAnDRA reviews (models/sentiment-kk.qtm), whose verdict the lexicon's is blended with.
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { loadModel } from '../model/io.js';
+import { decodeModel, loadModel } from '../model/io.js';
 import { type Model, predict } from '../model/softmax.js';
 import { MAX_CHARS, scanLexicon } from './scan.js';
 
@@ -36,6 +37,7 @@ export const MODEL_SHARE = 0.5;
 export const BLEND_NEUTRAL = 0.15;
 
 const round = (x: number) => Math.round(x * 1000) / 1000;
+let shipped: SentimentJudge | undefined;
 
 export class SentimentJudge {
   private constructor(
@@ -47,6 +49,15 @@ export class SentimentJudge {
   /** Reads `dir`/sentiment-kk.qtm (default: the repository's models/ folder). Never downloads anything. */
   static async load(dir: string = MODELS_DIR): Promise<SentimentJudge> {
     return new SentimentJudge(await loadModel(`${dir.replace(/\/$/, '')}/${MODEL_FILE}`));
+  }
+
+  /** The shipped judge, read once per process (engines are built synchronously at start). */
+  static shipped(): SentimentJudge {
+    if (!shipped) {
+      const file = `${MODELS_DIR}${MODEL_FILE}`;
+      shipped = new SentimentJudge(decodeModel(readFileSync(file), file));
+    }
+    return shipped;
   }
 
   /** With null, every language is read by the lexicon alone. */
