@@ -61,6 +61,16 @@ export function presentStaffTicket(
     history: { at: Date; actor_type: string; actor_id: string | null; action: string; data: Record<string, unknown> }[];
     resident: { name: string | null; phone: string | null; email: string | null } | undefined;
     attachments: { id: number; content_type: string; filename: string | null }[];
+    deliveries: {
+      id: number;
+      channel: string;
+      status: string;
+      attempts: number;
+      last_error: string | null;
+      created_at: Date;
+      sent_at: Date | null;
+      template: string | null;
+    }[];
   },
 ) {
   const lang = (user.locale as Language) ?? city.city.default_language;
@@ -82,6 +92,8 @@ export function presentStaffTicket(
       received_at: iso(city, m.received_at),
     })),
     attachments: extra.attachments,
+    // What the city sent the resident and whether it arrived: a failure is visible to the operator.
+    deliveries: extra.deliveries.map((d) => ({ ...d, created_at: iso(city, d.created_at), sent_at: iso(city, d.sent_at) })),
     history: extra.history.map((h) => ({ ...h, at: iso(city, h.at) })),
     actions: isTicketStatus(t.status) ? allowedActions(t.status).filter((a) => can(user, a, t)) : [],
   };

@@ -14,6 +14,7 @@ import { installErrorHandler } from './errors.js';
 import { open311Routes } from './open311/routes.js';
 import { appealRoutes } from './routes/appeals.js';
 import { authRoutes } from './routes/auth.js';
+import { deliveryRoutes } from './routes/deliveries.js';
 import { healthRoutes } from './routes/health.js';
 import { ticketRoutes } from './routes/tickets.js';
 import { triageRoutes } from './routes/triage.js';
@@ -63,6 +64,7 @@ export async function buildServer(ctx: Context, connectors: Connector[] = []) {
   await app.register(ticketRoutes(ctx), { prefix: '/api/v1' });
   await app.register(triageRoutes(ctx), { prefix: '/api/v1' });
   await app.register(watchlistRoutes(ctx), { prefix: '/api/v1' });
+  await app.register(deliveryRoutes(ctx), { prefix: '/api/v1' });
   await app.register(open311Routes(ctx), { prefix: '/open311' });
   // Each connector's webhooks in a plugin of its own, so its body parsing (raw bytes for signatures) stays its own.
   for (const c of connectors) if (c.routes) await app.register(async (scope) => c.routes?.(scope), { prefix: `/channels/${c.channel}` });

@@ -62,12 +62,13 @@ export function listScope(user: StaffUser): { organisations: string[] } | 'all' 
   return wide ? 'all' : { organisations: user.organisations };
 }
 
-/** The centre's own settings: the triage engine's learning (figures, retraining, history, model) and the watchlist. */
-export type CentrePermission = 'triage_read' | 'triage_retrain' | 'triage_manage' | 'watchlist_read' | 'watchlist_edit';
+/** The centre's own workings: the triage engine's learning (figures, retraining, history, model), the watchlist,
+ * and the replies that could not be delivered. */
+export type CentrePermission = 'triage_read' | 'triage_retrain' | 'triage_manage' | 'watchlist_read' | 'watchlist_edit' | 'deliveries';
 const CENTRE_POLICY: Record<Role, CentrePermission[]> = {
-  admin: ['triage_read', 'triage_retrain', 'triage_manage', 'watchlist_read', 'watchlist_edit'],
-  supervisor: ['triage_read', 'triage_retrain', 'watchlist_read'],
-  operator: ['triage_read', 'watchlist_read'],
+  admin: ['triage_read', 'triage_retrain', 'triage_manage', 'watchlist_read', 'watchlist_edit', 'deliveries'],
+  supervisor: ['triage_read', 'triage_retrain', 'watchlist_read', 'deliveries'],
+  operator: ['triage_read', 'watchlist_read', 'deliveries'],
   executor: [],
 };
 

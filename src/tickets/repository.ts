@@ -1,4 +1,5 @@
 // Ticket queries. Every read of tickets outside the pipeline goes through here.
+import { sql } from 'kysely';
 import type { Database } from '../store/db.js';
 
 export type TicketRow = Awaited<ReturnType<typeof findTicket>> & {};
@@ -135,4 +136,15 @@ export async function ticketNumberForMessage(db: Database, channel: string, exte
     .where('m.external_id', '=', externalId)
     .executeTakeFirst();
   return m ? m.number : undefined;
+}
+
+/** The outgoing messages of a ticket and how their delivery went. */
+export function deliveriesOf(db: Database, ticketId: number) {
+  return db
+    .selectFrom('outbox')
+    .select(['id', 'channel', 'status', 'attempts', 'last_error', 'created_at', 'sent_at'])
+    .select(sql<string | null>`payload->>'template'`.as('template'))
+    .where('ticket_id', '=', ticketId)
+    .orderBy('id')
+    .execute();
 }

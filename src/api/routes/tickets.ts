@@ -10,7 +10,7 @@ import { fileAppeal } from '../../pipeline.js';
 import { actOnTicket } from '../../tickets/commands.js';
 import { ACTIONS, STATUSES } from '../../tickets/lifecycle.js';
 import { TICKET_NUMBER } from '../../tickets/numbers.js';
-import { attachmentsOf, conversation, findTicket, history, listTickets, residentOf, triageOf } from '../../tickets/repository.js';
+import { attachmentsOf, conversation, deliveriesOf, findTicket, history, listTickets, residentOf, triageOf } from '../../tickets/repository.js';
 import { requireUser, staff } from '../auth.js';
 import { presentStaffTicket, presentTicketListItem } from '../presenters.js';
 import { IdempotencyKey, receiptFor } from './appeals.js';
@@ -65,14 +65,15 @@ export const ticketRoutes =
         const t = await findTicket(ctx.db, req.params.number);
         if (!t) throw AppError.notFound('ticket', req.params.number);
         if (!can(user, 'read', t)) throw AppError.forbidden(`read ticket ${t.number}`);
-        const [messages, triage, hist, resident, attachments] = await Promise.all([
+        const [messages, triage, hist, resident, attachments, deliveries] = await Promise.all([
           conversation(ctx.db, t.id),
           triageOf(ctx.db, t.source_message_id),
           history(ctx.db, t.number),
           residentOf(ctx.db, t.resident_id),
           attachmentsOf(ctx.db, t.source_message_id),
+          deliveriesOf(ctx.db, t.id),
         ]);
-        return presentStaffTicket(ctx.city, user, t, { messages, triage, history: hist, resident, attachments });
+        return presentStaffTicket(ctx.city, user, t, { messages, triage, history: hist, resident, attachments, deliveries });
       },
     );
 
