@@ -1,4 +1,4 @@
-// The read-only parts of a staff ticket card: details, conversation, triage, routing trace and history.
+// The read-only parts of a staff ticket card: details, conversation, triage, routing trace, deliveries and history.
 import { names } from './api.js';
 import { facts, h, statusBadge } from './dom.js';
 import { formatDateTime, label, t } from './i18n.js';
@@ -162,3 +162,25 @@ export function history(tk) {
   }
   return section('t-hist', 'ticket.history', list);
 }
+
+/** What the city sent the resident on their channel, and whether it arrived (a failure shows the platform's answer). */
+export function deliveries(tk) {
+  const rows = tk.deliveries ?? [];
+  if (!rows.length) return null;
+  const list = h(
+    'ul',
+    { class: 'deliveries' },
+    rows.map((d) =>
+      h(
+        'li',
+        { class: `delivery delivery-${d.status}` },
+        h('p', { class: 'meta' }, when(d.created_at), ' · ', label('channel', d.channel), ' · ', sentWhat(d.template)),
+        h('p', {}, h('strong', {}, label('delivery', d.status)), d.attempts > 1 ? ` · ${t('delivery.attempts', { n: d.attempts })}` : ''),
+        d.status !== 'sent' && d.last_error ? h('p', { class: 'reason' }, d.last_error) : null,
+      ),
+    ),
+  );
+  return section('t-deliv', 'ticket.deliveries', list);
+}
+
+const sentWhat = (template) => (template?.startsWith('status.') ? label('status', template.slice(7)) : label('template', template ?? 'reply'));

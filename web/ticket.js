@@ -3,7 +3,7 @@ import { ApiError, api, categories, errorText, loadReference, organisations } fr
 import { clearProblems, FormProblem, showProblem } from './appeal-form.js';
 import { $, clear, h, say, statusBadge } from './dom.js';
 import { label, localName, t } from './i18n.js';
-import { conversation, details, history, routing, section, triage } from './ticket-sections.js';
+import { conversation, deliveries, details, history, routing, section, triage } from './ticket-sections.js';
 
 /** Actions that need a written reason (the API refuses them without one). */
 const NEEDS_REASON = new Set(['reject', 'reopen', 'mark_duplicate', 'resolve']);
@@ -187,7 +187,7 @@ function render() {
       'div',
       { class: 'ticket-grid' },
       h('div', { class: 'col' }, section('t-details', 'ticket.details', details(tk)), conversation(tk)),
-      h('div', { class: 'col' }, actions(tk), triage(tk), routing(tk), history(tk)),
+      h('div', { class: 'col' }, actions(tk), triage(tk), routing(tk), deliveries(tk), history(tk)),
     ),
   );
 }
