@@ -129,6 +129,8 @@ export class AddressFinder {
   private readonly byWord = new Map<string, number[]>();
   // The first two characters of the indexed words (lower case, ё folded) and their lengths: a quick no for most words.
   private readonly beginnings = new Set<number>();
+  // A bit per hash of each indexed word (see `wordHash`): most words that begin like one are none.
+  private readonly hashed = new Uint8Array(1 << 13);
   private shortest = Number.POSITIVE_INFINITY;
   private longest = 0;
   // Beginnings (two or three letters) of the names' first words: most texts have none, which is the quickest no.
@@ -158,7 +160,11 @@ export class AddressFinder {
     for (const s of streets) add(s.names, s.district, 'street');
     for (const a of areas) add(a.names, a.district, 'area');
     if (options.index === false) this.wholeOnly = true;
-    for (const w of this.byWord.keys()) this.beginnings.add(w.charCodeAt(0) * 0x10000 + (w.length > 1 ? w.charCodeAt(1) : 0));
+    for (const w of this.byWord.keys()) {
+      this.beginnings.add(w.charCodeAt(0) * 0x10000 + (w.length > 1 ? w.charCodeAt(1) : 0));
+      const h = wordHash(w, 0, w.length, null);
+      this.hashed[h >>> 3]! |= 1 << (h & 7);
+    }
   }
 
   /** Can the word text[i, j) be an indexed word, by its length and its first two characters folded? */
@@ -167,6 +173,14 @@ export class AddressFinder {
     const folds = foldTable();
     const second = j - i > 1 ? (folds[text.charCodeAt(i + 1)] as number) : 0;
     return this.beginnings.has((folds[text.charCodeAt(i)] as number) * 0x10000 + second);
+  }
+
+  /** Can text[i, j) folded be an indexed word, by its hash? Folding each character alone is folding the word here:
+   * İ, whose lower case is two characters, sends a text to the whole pattern first, and a word with Σ, whose lower
+   * case depends on its place, or with an astral letter, is no indexed word either way. */
+  private mayBeIndexed(text: string, i: number, j: number): boolean {
+    const h = wordHash(text, i, j, foldTable());
+    return ((this.hashed[h >>> 3] as number) & (1 << (h & 7))) !== 0;
   }
 
   /**
@@ -253,7 +267,7 @@ export class AddressFinder {
       const c = text.charCodeAt(i);
       if ((c < 0xd800 ? (table[c] as number) : classAt(text, i)) & LETTER) {
         const j = lettersEnd(text, i);
-        if (!afterWord && this.mayBegin(text, i, j) && this.byWord.has(fold(text.slice(i, j)))) starts.push(i);
+        if (!afterWord && this.mayBegin(text, i, j) && this.mayBeIndexed(text, i, j) && this.byWord.has(fold(text.slice(i, j)))) starts.push(i);
         afterWord = true;
         i = j;
         continue;
@@ -365,6 +379,16 @@ export class AddressFinder {
     const name = groups.slice(0, n).findIndex((g) => g !== undefined);
     return { index: m.index, text: m[0], houseBefore, name, matched: groups[name] as string, house: groups[n], flat: groups[n + 1] };
   }
+}
+
+/** A 16-bit hash of s[i, j), each code unit folded by `table` (none: as it is). */
+function wordHash(s: string, i: number, j: number, table: Uint16Array | null): number {
+  let h = 0x811c9dc5;
+  for (let k = i; k < j; k++) {
+    const c = s.charCodeAt(k);
+    h = Math.imul(h ^ (table ? (table[c] as number) : c), 0x01000193);
+  }
+  return (h ^ (h >>> 16)) & 0xffff;
 }
 
 let folds: Uint16Array | null = null;

@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { type Complaint, complaint, paraphrase, rng, VARIATIONS, type Variation } from './generate.js';
 import { LshIndex } from './lsh.js';
 import {
+  DEFAULT_MINHASH,
   decodeSignature,
+  defaultNormalise,
   EMPTY,
   encodeSignature,
   estimateJaccard,
@@ -199,6 +201,22 @@ describe('robustness', () => {
     const sig = hasher.signature(junk);
     expect(sig).toHaveLength(128);
     expect(hasher.signature(junk)).toEqual(sig);
+  });
+
+  it('gives the same shingles and signatures by every path: folded tables or the normaliser, SIMD or scalar', () => {
+    const next = splitmix32(5);
+    const alphabet = 'aAİıIiΣσςΑЁёӘәҚқІі  \n\t.,-!1٣ßẞǅ😀\u0307\u0345ﬁ𐐀𐐨ᲀ\u00a0K\u212aſ';
+    const texts = ['Нет воды третий день!', 'Су жоқ, ҚАШАН береді?', 'ΣΟΦΊΑ ΣΑΣ', 'İstanbul İİ', ''];
+    for (let i = 0; i < 300; i++) texts.push(Array.from({ length: next() % 40 }, () => alphabet[next() % alphabet.length]).join(''));
+    const viaNormaliser = { ...DEFAULT_MINHASH, normalise: (t: string) => defaultNormalise(t) };
+    for (const opts of [{}, { numPerm: 17, charGrams: [1, 2] as [number, number], words: false }, { maxChars: 7 }]) {
+      const simd = new MinHasher(opts);
+      for (const t of texts) {
+        const hashes = shingleHashes(t, simd.opts);
+        expect(shingleHashes(t, { ...viaNormaliser, ...opts })).toEqual(hashes);
+        expect(simd.signature(t)).toEqual(simd.signatureOfHashes(hashes));
+      }
+    }
   });
 
   it('rejects a nonsensical configuration', () => {

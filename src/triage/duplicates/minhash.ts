@@ -15,6 +15,7 @@
 //   estimates Jaccard as well as slower ones (see minhash.test.ts). a_i, b_i come from a fixed seed:
 //   a signature stored today must still compare with one computed after a restart.
 import { fmix32 } from '../hash.js';
+import { type SimdMinHash, simdMinHash } from './minhash-simd.js';
 
 export { fmix32 };
 
@@ -81,23 +82,44 @@ function wordChars(): Uint16Array {
   return table;
 }
 
-/** Distinct 32-bit shingle hashes of a text, sorted. */
-export function shingleHashes(text: string, opts: MinHashOptions = DEFAULT_MINHASH): Uint32Array {
-  const norm = opts.normalise(text.length > opts.maxChars ? text.slice(0, opts.maxChars) : text);
-  const table = wordChars();
-  const [minN, maxN] = opts.charGrams;
-  const len = norm.length;
-  // Padded form: every word between single spaces, so "вод" at a word start differs from "вод" inside one.
-  const chars = new Uint16Array(len + 2);
-  let m = 0;
-  chars[m++] = SPACE;
-  for (let i = 0; i < len; i++) {
-    const c = table[norm.charCodeAt(i)] as number;
-    if (c !== 0) chars[m++] = c;
-    else if (chars[m - 1] !== SPACE) chars[m++] = SPACE;
+// With the default normaliser, what `wordChars` gives for each code unit of the normalised text, read straight
+// from the original: lower case and ё→е folded into the table, so the text is never copied. Whitespace needs no
+// collapsing, as every non-letter separates words anyway. Only İ (lower case "i̇", two units) and Σ (ς or σ by
+// context) lower-case differently alone than in a string: they are marked SLOW, and such a text takes the long way.
+const SLOW = 0xffff;
+let foldedChar: Uint16Array | null = null;
+function foldedChars(): Uint16Array {
+  if (foldedChar) return foldedChar;
+  const words = wordChars();
+  const table = new Uint16Array(65536);
+  for (let c = 0; c < 65536; c++) {
+    if (c >= 0xd800 && c <= 0xdfff) continue;
+    const lower = String.fromCharCode(c).toLowerCase();
+    if (lower.length !== 1 || c === 0x3a3) table[c] = SLOW;
+    else table[c] = words[lower === 'ё' ? 0x435 : lower.charCodeAt(0)] as number;
   }
-  if (chars[m - 1] !== SPACE) chars[m++] = SPACE;
-  const out = new Uint32Array(m * (maxN - minN + 2));
+  foldedChar = table;
+  return table;
+}
+
+// Scratch for the padded word characters, reused across calls.
+let padded = new Uint16Array(1024);
+
+/** Fills `padded` with the text's word characters as the shingles read them (see `paddedNormalised`) and
+ * returns their number. */
+function padText(text: string, opts: MinHashOptions): number {
+  const m = opts.normalise === defaultNormalise ? paddedFolded(text, opts.maxChars) : -1;
+  return m >= 0 ? m : paddedNormalised(opts.normalise(text.length > opts.maxChars ? text.slice(0, opts.maxChars) : text));
+}
+
+/** Most hashes `hashPadded` writes for a padded text of m characters. */
+const maxShingles = (m: number, opts: MinHashOptions) => m * (opts.charGrams[1] - opts.charGrams[0] + 2);
+
+/** Writes the 32-bit shingle hashes of the first m characters of `padded` to `out` (unsorted, repeats kept)
+ * and returns how many. */
+function hashPadded(m: number, opts: MinHashOptions, out: Uint32Array): number {
+  const chars = padded;
+  const [minN, maxN] = opts.charGrams;
   let k = 0;
   let wordStart = 1;
   for (let p = 1; p < m; p++) {
@@ -117,7 +139,51 @@ export function shingleHashes(text: string, opts: MinHashOptions = DEFAULT_MINHA
     }
     wordStart = p + 1;
   }
-  const arr = out.subarray(0, k).sort();
+  return k;
+}
+
+/** The padded form of a normalised text in `padded`: every word between single spaces, so "вод" at a word start
+ * differs from "вод" inside one. Returns its length. */
+function paddedNormalised(norm: string): number {
+  const table = wordChars();
+  const len = norm.length;
+  if (padded.length < len + 2) padded = new Uint16Array(2 * (len + 2));
+  const chars = padded;
+  let m = 0;
+  chars[m++] = SPACE;
+  for (let i = 0; i < len; i++) {
+    const c = table[norm.charCodeAt(i)] as number;
+    if (c !== 0) chars[m++] = c;
+    else if (chars[m - 1] !== SPACE) chars[m++] = SPACE;
+  }
+  if (chars[m - 1] !== SPACE) chars[m++] = SPACE;
+  return m;
+}
+
+/** `paddedNormalised(defaultNormalise(text))` without building the normalised text; −1 for a text with İ or Σ. */
+function paddedFolded(text: string, maxChars: number): number {
+  const table = foldedChars();
+  const len = Math.min(text.length, maxChars);
+  if (padded.length < len + 2) padded = new Uint16Array(2 * (len + 2));
+  const chars = padded;
+  let m = 0;
+  chars[m++] = SPACE;
+  for (let i = 0; i < len; i++) {
+    const c = table[text.charCodeAt(i)] as number;
+    if (c === 0) {
+      if (chars[m - 1] !== SPACE) chars[m++] = SPACE;
+    } else if (c !== SLOW) chars[m++] = c;
+    else return -1;
+  }
+  if (chars[m - 1] !== SPACE) chars[m++] = SPACE;
+  return m;
+}
+
+/** Distinct 32-bit shingle hashes of a text, sorted. */
+export function shingleHashes(text: string, opts: MinHashOptions = DEFAULT_MINHASH): Uint32Array {
+  const m = padText(text, opts);
+  const out = new Uint32Array(maxShingles(m, opts));
+  const arr = out.subarray(0, hashPadded(m, opts, out)).sort();
   let u = 0;
   for (let i = 0; i < arr.length; i++) if (i === 0 || arr[i] !== arr[i - 1]) arr[u++] = arr[i] as number;
   return arr.subarray(0, u);
@@ -127,6 +193,9 @@ export class MinHasher {
   readonly opts: MinHashOptions;
   private readonly a: Int32Array;
   private readonly b: Int32Array;
+  // The permutations in WebAssembly SIMD (identical results), or null where it is unavailable; made on first use.
+  private simd: SimdMinHash | null | undefined;
+  private scratch = new Uint32Array(1024);
 
   constructor(options: Partial<MinHashOptions> = {}) {
     this.opts = { ...DEFAULT_MINHASH, ...options };
@@ -194,8 +263,19 @@ export class MinHasher {
     return sig;
   }
 
+  /** `signatureOfHashes(shingleHashes(text))`: the minimum over a set does not depend on its order or on
+   * repeats, so the hashes are neither sorted nor de-duplicated here. */
   signature(text: string): Uint32Array {
-    return this.signatureOfHashes(shingleHashes(text, this.opts));
+    const m = padText(text, this.opts);
+    const most = maxShingles(m, this.opts);
+    if (this.simd === undefined) this.simd = simdMinHash(this.a, this.b);
+    if (this.simd) {
+      const sig = new Uint32Array(this.opts.numPerm);
+      this.simd.run(hashPadded(m, this.opts, this.simd.hashes(most)), sig);
+      return sig;
+    }
+    if (this.scratch.length < most) this.scratch = new Uint32Array(most);
+    return this.signatureOfHashes(this.scratch.subarray(0, hashPadded(m, this.opts, this.scratch)));
   }
 }
 
@@ -249,8 +329,12 @@ export function signatureFromBytes(bytes: Uint8Array): Uint32Array {
   return sig;
 }
 
+// On a little-endian machine (all that Node runs on in practice) the words' memory is already the stored bytes.
+const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
+
 export function encodeSignature(sig: Uint32Array): string {
-  return PREFIX + Buffer.from(signatureToBytes(sig)).toString('base64');
+  const bytes = LITTLE_ENDIAN ? Buffer.from(sig.buffer, sig.byteOffset, sig.byteLength) : Buffer.from(signatureToBytes(sig));
+  return PREFIX + bytes.toString('base64');
 }
 
 export function decodeSignature(text: string): Uint32Array {

@@ -52,6 +52,16 @@ describe('n-grams', () => {
     expect(c.cnt[at]).toBe(2);
   });
 
+  it('counts a text the same for a model of other buckets right after (the hashes are reused)', () => {
+    const small = { ...cfg, bits: 12 };
+    for (const text of ['Су жоқ, су жоқ!', 'нет воды нет света']) {
+      countFeatures('другой текст', small, defaultNormalise);
+      const fresh = countFeatures(text, small, defaultNormalise);
+      countFeatures(text, cfg, defaultNormalise);
+      expect(countFeatures(text, small, defaultNormalise)).toEqual(fresh);
+    }
+  });
+
   it('normalises by default: lower case, ё→е, one space', () => {
     expect(defaultNormalise('  ЁЛКА\n\tЖоҚ ')).toBe('елка жоқ');
   });

@@ -1,6 +1,8 @@
 // Hashing and counting the n-grams of a text: word 1–2-grams and character n-grams inside word boundaries
 // (scikit-learn's char_wb), FNV-1a with murmur3's finaliser into 2^bits buckets, repeats merged into counts.
-// The hot path of both training and prediction, so it scans code units into reused buffers.
+// The hot path of both training and prediction, so it scans code units into reused buffers. The 32-bit hashes
+// of the last text are kept: triage runs two models over the same message (sentiment, category), which differ
+// only in their number of buckets, and the second one only masks and counts.
 import { fmix32 } from '../hash.js';
 import type { Counts, FeatureConfig, FeatureNames, Normalise } from './features.js';
 
@@ -71,6 +73,7 @@ function tokenise(t: string): number {
 const seenFor = new WeakMap<FeatureNames, Uint8Array>();
 let seen: Uint8Array = new Uint8Array(0);
 
+// Buffers hold full 32-bit hashes (as int32); a model's buckets are their low `bits` bits, taken when counting.
 function wordHashes(t: string, tokens: number, cfg: FeatureConfig, mask: number, names?: FeatureNames) {
   const [lo, hi] = cfg.wordNgrams;
   for (let i = 0; i < tokens; i++) {
@@ -81,9 +84,10 @@ function wordHashes(t: string, tokens: number, cfg: FeatureConfig, mask: number,
       const end = tokBuf[2 * (i + n - 1) + 1] as number;
       for (let p = tokBuf[2 * (i + n - 1)] as number; p < end; p++) h = step(h, t.charCodeAt(p));
       if (n < lo) continue;
-      const b = fmix32(h) & mask;
+      const full = fmix32(h) | 0;
       if (nWord === wordBuf.length) wordBuf = grow(wordBuf);
-      wordBuf[nWord++] = b;
+      wordBuf[nWord++] = full;
+      const b = full & mask;
       if (names && !seen[b]) {
         seen[b] = 1;
         const words: string[] = [];
@@ -120,8 +124,9 @@ function charHashes(t: string, cfg: FeatureConfig, mask: number, names?: Feature
       const end = Math.min(len, i + hi);
       for (let j = i + lo - 1; j < end; j++) {
         h = step(h, pad[j] as number);
-        const b = fmix32(h) & mask;
-        out[n++] = b;
+        const full = fmix32(h) | 0;
+        out[n++] = full;
+        const b = full & mask;
         if (names && !seen[b]) {
           seen[b] = 1;
           names.set(b, `chars:${` ${t.slice(s, e)} `.slice(i, j + 1).replace(/ /g, '_')}`);
@@ -138,8 +143,8 @@ function charHashes(t: string, cfg: FeatureConfig, mask: number, names?: Feature
 let keys = new Int32Array(1024);
 let slots = new Int32Array(1024);
 
-/** Writes a block's unique buckets with their counts from `at`; returns the new end. */
-function tally(buf: Int32Array, n: number, idx: Int32Array, cnt: Int32Array, at: number): number {
+/** Writes a block's unique buckets (hashes & bucketMask) with their counts from `at`; returns the new end. */
+function tally(buf: Int32Array, n: number, bucketMask: number, idx: Int32Array, cnt: Int32Array, at: number): number {
   let size = 1024;
   while (size < 2 * n) size *= 2;
   if (keys.length < size) {
@@ -150,7 +155,7 @@ function tally(buf: Int32Array, n: number, idx: Int32Array, cnt: Int32Array, at:
   const m = size - 1;
   let k = at;
   for (let i = 0; i < n; i++) {
-    const key = (buf[i] as number) + 1; // 0 marks an empty place
+    const key = ((buf[i] as number) & bucketMask) + 1; // 0 marks an empty place
     let h = key & m; // the bucket is already a mixed hash: its low bits spread well
     while (keys[h] !== 0 && keys[h] !== key) h = (h + 1) & m;
     if (keys[h] === key) cnt[slots[h] as number]!++;
@@ -174,18 +179,47 @@ export function countInto(text: string, cfg: FeatureConfig, normalise: Normalise
     seen = seenFor.get(names) ?? new Uint8Array(1 << cfg.bits);
     seenFor.set(names, seen);
   }
-  const t = normalise(text.length > cfg.maxChars * 2 ? text.slice(0, cfg.maxChars * 2) : text).slice(0, cfg.maxChars);
   const mask = (1 << cfg.bits) - 1;
-  nWord = 0;
-  wordHashes(t, tokenise(t), cfg, mask, names);
-  const nChar = charHashes(t, cfg, mask, names);
+  // Recording names needs the n-grams' text, so training always hashes.
+  if (names || !sameAsLast(text, cfg, normalise)) {
+    const t = normalise(text.length > cfg.maxChars * 2 ? text.slice(0, cfg.maxChars * 2) : text).slice(0, cfg.maxChars);
+    last.text = null; // the buffers are being overwritten
+    nWord = 0;
+    wordHashes(t, tokenise(t), cfg, mask, names);
+    nChar = charHashes(t, cfg, mask, names);
+    remember(text, cfg, normalise);
+  }
   if (outIdx.length < nWord + nChar) {
     outIdx = new Int32Array(2 * (nWord + nChar));
     outCnt = new Int32Array(2 * (nWord + nChar));
   }
-  const split = tally(wordBuf, nWord, outIdx, outCnt, 0);
-  const end = tally(charBuf, nChar, outIdx, outCnt, split);
+  const split = tally(wordBuf, nWord, mask, outIdx, outCnt, 0);
+  const end = tally(charBuf, nChar, mask, outIdx, outCnt, split);
   return { idx: outIdx.subarray(0, end), cnt: outCnt.subarray(0, end), split };
+}
+
+let nChar = 0;
+// What the hashes in wordBuf and charBuf are of: everything but `bits` that decides them.
+const last = { text: null as string | null, normalise: null as Normalise | null, w0: 0, w1: 0, c0: 0, c1: 0, maxChars: 0 };
+
+function sameAsLast(text: string, cfg: FeatureConfig, normalise: Normalise): boolean {
+  return (
+    last.text === text &&
+    last.normalise === normalise &&
+    last.w0 === cfg.wordNgrams[0] &&
+    last.w1 === cfg.wordNgrams[1] &&
+    last.c0 === cfg.charNgrams[0] &&
+    last.c1 === cfg.charNgrams[1] &&
+    last.maxChars === cfg.maxChars
+  );
+}
+
+function remember(text: string, cfg: FeatureConfig, normalise: Normalise): void {
+  last.text = text;
+  last.normalise = normalise;
+  [last.w0, last.w1] = cfg.wordNgrams;
+  [last.c0, last.c1] = cfg.charNgrams;
+  last.maxChars = cfg.maxChars;
 }
 
 /** Counts the hashed n-grams of one text into arrays of its own (for training, where counts are kept). */

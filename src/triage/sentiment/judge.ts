@@ -81,7 +81,7 @@ export class SentimentJudge {
     let score = lexScore;
     let band = LEXICON_NEUTRAL;
     let method: SentimentJudgement['method'] = 'lexicon';
-    let modelCues: string[] = [];
+    let modelFeatures: { feature: string }[] = [];
     let modelSays: SentimentLabel = 'neutral';
     if (useModel) {
       const p = predict(this.model as Model, clean, 3);
@@ -89,10 +89,7 @@ export class SentimentJudge {
       const negative = p.probabilities.find((x) => x.label === 'negative')?.p ?? 0;
       const modelScore = positive - negative;
       modelSays = modelScore >= 0 ? 'positive' : 'negative';
-      // A bucket keeps the first n-gram seen in it, and small models share buckets: name only n-grams that are
-      // really in this text.
-      const lower = ` ${clean.toLowerCase().replace(/ё/g, 'е').replace(/\s+/g, ' ')} `;
-      modelCues = p.features.filter((f) => occurs(f.feature, lower)).map((f) => `model:${f.feature}`);
+      modelFeatures = p.features;
       band = this.band;
       // The model learnt Cyrillic reviews: on Latin-script ones it falls to macro-F1 0.56 (0.78 on all, KazSAnDRA
       // validation part), so its say shrinks with the share of Latin letters.
@@ -110,7 +107,15 @@ export class SentimentJudge {
     const confidence = sentiment === 'neutral' ? 0.5 + 0.4 * (1 - edge / band) : 0.5 + 0.5 * Math.min(1, (edge - band) / (1 - band));
     const sign = sentiment === 'positive' ? 1 : sentiment === 'negative' ? -1 : 0;
     const cues = lex.cues.filter((c) => sign === 0 || Math.sign(c.weight) === sign).map((c) => c.label);
-    if (sentiment !== 'neutral' && modelSays === sentiment) cues.push(...modelCues);
+    if (sentiment !== 'neutral' && modelSays === sentiment && modelFeatures.length > 0) {
+      // A bucket keeps the first n-gram seen in it, and small models share buckets: name only n-grams that are
+      // really in this text.
+      let lower = clean.toLowerCase();
+      if (lower.includes('ё')) lower = lower.replace(/ё/g, 'е');
+      if (ODD_SPACE.test(lower)) lower = lower.replace(/\s+/g, ' ');
+      lower = ` ${lower} `;
+      for (const f of modelFeatures) if (occurs(f.feature, lower)) cues.push(`model:${f.feature}`);
+    }
     return { sentiment, score: round(score), confidence: round(confidence), method, cues: cues.slice(0, 8) };
   }
 }
@@ -127,8 +132,11 @@ function cyrillicShare(text: string): number {
   return cyrillic + latin === 0 ? 0 : cyrillic / (cyrillic + latin);
 }
 
+/** Whitespace that `replace(/\s+/g, ' ')` would change: two in a row, or one that is not a plain space. */
+const ODD_SPACE = /\s\s|[^\S ]/;
+
 function occurs(feature: string, lower: string): boolean {
-  if (feature.startsWith('word:')) return lower.includes(` ${feature.slice(5)} `) || lower.includes(feature.slice(5));
+  if (feature.startsWith('word:')) return lower.includes(feature.slice(5)); // as a whole word or inside one
   if (feature.startsWith('chars:')) return lower.includes(feature.slice(6).replace(/_/g, ' '));
   return false;
 }
