@@ -2,15 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { ACTIONS } from '../tickets/lifecycle.js';
 import { can, listScope, type Role, type StaffUser, type TicketPermission } from './policies.js';
 
-const user = (role: Role, organisations: string[] = []): StaffUser => ({
+const user = (role: Role, organisations: string[] = [], watchAccounts: string[] = []): StaffUser => ({
   id: 1,
   email: 'x@y.z',
   name: 'x',
   locale: 'ru',
   roles: [role],
   organisations,
+  watchAccounts,
 });
-const own = { organisation_id: 'water' };
+const own = { organisation_id: 'water', addressed_to: ['akim'] };
 const other = { organisation_id: 'heat' };
 const ALL: TicketPermission[] = ['list', 'read', 'file_phone_call', ...ACTIONS];
 
@@ -20,12 +21,13 @@ const EXPECTED: Record<Role, TicketPermission[]> = {
   supervisor: ['list', 'read', 'assign', 'reopen', 'close'],
   operator: ['list', 'read', 'file_phone_call', 'assign', 'resolve', 'close', 'reopen', 'reject', 'mark_duplicate'],
   executor: ['list', 'read', 'start', 'resolve'],
+  official: ['list', 'read'],
 };
 
 describe('ticket policy matrix', () => {
   for (const role of Object.keys(EXPECTED) as Role[]) {
     it(`${role} may do exactly ${EXPECTED[role].join(', ')}`, () => {
-      const u = user(role, ['water']);
+      const u = user(role, ['water'], ['akim']);
       for (const p of ALL) expect(can(u, p, own), `${role} ${p}`).toBe(EXPECTED[role].includes(p));
     });
   }
@@ -36,8 +38,16 @@ describe('ticket policy matrix', () => {
     expect(can(u, 'read', { organisation_id: null })).toBe(false);
   });
 
-  it('scopes an executor list to their organisations and everyone else to all', () => {
+  it('lets an official read only the tickets residents opened by tagging them', () => {
+    const u = user('official', [], ['akim']);
+    expect(can(u, 'read', { organisation_id: 'water', addressed_to: ['deputy'] })).toBe(false);
+    expect(can(u, 'read', { organisation_id: 'water' })).toBe(false);
+    expect(can(u, 'read', { organisation_id: null, addressed_to: ['deputy', 'akim'] })).toBe(true);
+  });
+
+  it('scopes an executor list to their organisations, an official to what was addressed to them, everyone else to all', () => {
     expect(listScope(user('executor', ['water']))).toEqual({ organisations: ['water'] });
+    expect(listScope(user('official', [], ['akim']))).toEqual({ addressedTo: ['akim'] });
     expect(listScope(user('operator'))).toBe('all');
     expect(listScope(user('supervisor'))).toBe('all');
   });

@@ -1,7 +1,7 @@
 // Who may do what, declared in one table per resource and checked through `can`. Tested as a matrix.
 import type { TicketAction } from '../tickets/lifecycle.js';
 
-export const ROLES = ['admin', 'supervisor', 'operator', 'executor'] as const;
+export const ROLES = ['admin', 'supervisor', 'operator', 'executor', 'official'] as const;
 export type Role = (typeof ROLES)[number];
 
 export interface StaffUser {
@@ -12,10 +12,14 @@ export interface StaffUser {
   roles: Role[];
   /** Organisations whose tickets an executor works (their own and, later, its children). */
   organisations: string[];
+  /** For an official: the watched accounts they are; they see the tickets residents opened by tagging them. */
+  watchAccounts: string[];
 }
 
 export interface TicketRef {
   organisation_id: string | null;
+  /** The watched accounts the message that opened the ticket was addressed to (needed for officials). */
+  addressed_to?: string[];
 }
 
 export type TicketPermission = 'list' | 'read' | 'file_phone_call' | TicketAction;
@@ -23,6 +27,7 @@ export type TicketPermission = 'list' | 'read' | 'file_phone_call' | TicketActio
 type Rule = (user: StaffUser, ticket?: TicketRef) => boolean;
 const always: Rule = () => true;
 const ownOrganisation: Rule = (u, t) => !t || (t.organisation_id !== null && u.organisations.includes(t.organisation_id));
+const addressedToThem: Rule = (u, t) => !t || (t.addressed_to ?? []).some((a) => u.watchAccounts.includes(a));
 
 const TICKET_POLICY: Record<Role, Partial<Record<TicketPermission, Rule>>> = {
   admin: {
@@ -50,16 +55,21 @@ const TICKET_POLICY: Record<Role, Partial<Record<TicketPermission, Rule>>> = {
     mark_duplicate: always,
   },
   executor: { list: always, read: ownOrganisation, start: ownOrganisation, resolve: ownOrganisation },
+  official: { list: always, read: addressedToThem },
 };
 
 export function can(user: StaffUser, permission: TicketPermission, ticket?: TicketRef): boolean {
   return user.roles.some((role) => TICKET_POLICY[role][permission]?.(user, ticket) ?? false);
 }
 
-/** Executors see only their organisations' tickets; everyone else with `list` sees all. */
-export function listScope(user: StaffUser): { organisations: string[] } | 'all' {
-  const wide = user.roles.some((r) => r !== 'executor' && TICKET_POLICY[r].list);
-  return wide ? 'all' : { organisations: user.organisations };
+/** Executors see only their organisations' tickets, officials those addressed to them; everyone else with `list` sees all. */
+export function listScope(user: StaffUser): { organisations?: string[]; addressedTo?: string[] } | 'all' {
+  const wide = user.roles.some((r) => r !== 'executor' && r !== 'official' && TICKET_POLICY[r].list);
+  if (wide) return 'all';
+  return {
+    ...(user.roles.includes('executor') ? { organisations: user.organisations } : {}),
+    ...(user.roles.includes('official') ? { addressedTo: user.watchAccounts } : {}),
+  };
 }
 
 /** The centre's own workings: the triage engine's learning (figures, retraining, history, model), the watchlist,
@@ -70,6 +80,7 @@ const CENTRE_POLICY: Record<Role, CentrePermission[]> = {
   supervisor: ['triage_read', 'triage_retrain', 'watchlist_read', 'deliveries'],
   operator: ['triage_read', 'watchlist_read', 'deliveries'],
   executor: [],
+  official: [],
 };
 
 export function canCentre(user: StaffUser, permission: CentrePermission): boolean {

@@ -32,7 +32,7 @@ export async function userForToken(db: Database, token: string): Promise<StaffUs
 export async function loadStaffUser(db: Database, id: number): Promise<StaffUser | null> {
   const u = await db.selectFrom('users').select(['id', 'email', 'name', 'locale', 'disabled']).where('id', '=', id).executeTakeFirst();
   if (!u || u.disabled) return null;
-  const ms = await db.selectFrom('memberships').select(['role', 'organisation_id']).where('user_id', '=', id).execute();
+  const ms = await db.selectFrom('memberships').select(['role', 'organisation_id', 'watch_account_id']).where('user_id', '=', id).execute();
   return {
     id: u.id,
     email: u.email,
@@ -40,6 +40,7 @@ export async function loadStaffUser(db: Database, id: number): Promise<StaffUser
     locale: u.locale,
     roles: ms.map((m) => m.role).filter((r): r is Role => (ROLES as readonly string[]).includes(r)),
     organisations: ms.flatMap((m) => (m.organisation_id ? [m.organisation_id] : [])),
+    watchAccounts: ms.flatMap((m) => (m.watch_account_id ? [m.watch_account_id] : [])),
   };
 }
 

@@ -89,6 +89,11 @@ export async function loadCity(dir: string): Promise<City> {
     "sla.yaml: needs a default target (category '*' without urgency)",
   );
   for (const u of demo.users) if (u.organisation) check(orgIds.has(u.organisation), `demo.yaml: ${u.email} has unknown organisation`);
+  for (const u of demo.users)
+    check(
+      (u.role === 'official') === Boolean(u.watch_account) && (!u.watch_account || watchlists.accounts.some((a) => a.id === u.watch_account)),
+      `demo.yaml: ${u.email}: an official needs the watch_account of a watchlists.yaml account, and only an official has one`,
+    );
   for (const a of watchlists.accounts)
     if (a.organisation) check(orgIds.has(a.organisation), `watchlists.yaml: ${a.id} has unknown organisation ${a.organisation}`);
   check(new Set(watchlists.accounts.map((a) => a.id)).size === watchlists.accounts.length, 'watchlists.yaml: duplicate account id');

@@ -211,8 +211,10 @@ export const DemoFile = z.object({
         email: z.string().email(),
         name: z.string().min(1),
         password: z.string().min(8),
-        role: z.enum(['admin', 'supervisor', 'operator', 'executor']),
+        role: z.enum(['admin', 'supervisor', 'operator', 'executor', 'official']),
         organisation: slug.optional(),
+        /** An official's watched account (watchlists.yaml). */
+        watch_account: slug.optional(),
         locale: Language.default('ru'),
       }),
     )

@@ -47,7 +47,7 @@ export async function seedDemo(ctx: Context): Promise<{ users: number; appeals: 
       .executeTakeFirstOrThrow();
     await db
       .insertInto('memberships')
-      .values({ user_id: created.id, role: u.role, organisation_id: u.organisation ?? null })
+      .values({ user_id: created.id, role: u.role, organisation_id: u.organisation ?? null, watch_account_id: u.watch_account ?? null })
       .execute();
     users++;
   }

@@ -141,8 +141,10 @@ export interface UsersTable {
 
 export interface MembershipsTable {
   user_id: number;
-  role: 'admin' | 'supervisor' | 'operator' | 'executor';
+  role: 'admin' | 'supervisor' | 'operator' | 'executor' | 'official';
   organisation_id: string | null;
+  /** For an official: the watched account they are. */
+  watch_account_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface SessionsTable {

@@ -24,6 +24,8 @@ export interface TicketFilter {
   district?: string | undefined;
   channel?: string | undefined;
   organisations?: string[] | undefined; // authorization scope
+  /** Authorization scope of an official: tickets opened by a message addressed to one of these watched accounts. */
+  addressedTo?: string[] | undefined;
   createdFrom?: Date | undefined;
   createdTo?: Date | undefined;
   updatedFrom?: Date | undefined;
@@ -42,6 +44,17 @@ export async function listTickets(db: Database, f: TicketFilter) {
   if (f.district) q = q.where('district', '=', f.district);
   if (f.channel) q = q.where('channel', '=', f.channel);
   if (f.organisations) q = f.organisations.length ? q.where('organisation_id', 'in', f.organisations) : q.where(({ lit }) => lit(false));
+  if (f.addressedTo) {
+    const accounts = f.addressedTo;
+    q = q.where(({ exists, selectFrom }) =>
+      exists(
+        selectFrom('messages as m')
+          .select('m.id')
+          .whereRef('m.id', '=', 'tickets.source_message_id')
+          .where(sql<boolean>`m.addressed_to && ${sql.val(accounts)}::text[]`),
+      ),
+    );
+  }
   if (f.createdFrom) q = q.where('created_at', '>=', f.createdFrom);
   if (f.createdTo) q = q.where('created_at', '<=', f.createdTo);
   if (f.updatedFrom) q = q.where('updated_at', '>=', f.updatedFrom);
@@ -147,4 +160,10 @@ export function deliveriesOf(db: Database, ticketId: number) {
     .where('ticket_id', '=', ticketId)
     .orderBy('id')
     .execute();
+}
+
+/** The watched accounts the message that opened a ticket was addressed to. */
+export async function addressedTo(db: Database, sourceMessageId: number): Promise<string[]> {
+  const m = await db.selectFrom('messages').select('addressed_to').where('id', '=', sourceMessageId).executeTakeFirst();
+  return m?.addressed_to ?? [];
 }

@@ -9,7 +9,7 @@ import { actOnTicket } from './commands.js';
 import { addDetails, confirmResolution, rateTicket, reopenByResident } from './resident.js';
 
 let c: TestCentre;
-const admin: StaffUser = { id: 1, email: 'admin@qala.demo', name: 'Admin', locale: 'ru', roles: ['admin'], organisations: [] };
+const admin: StaffUser = { id: 1, email: 'admin@qala.demo', name: 'Admin', locale: 'ru', roles: ['admin'], organisations: [], watchAccounts: [] };
 
 beforeAll(async () => {
   c = await startTestCentre({ QALA_ROLE: 'api' }, { demo: false });

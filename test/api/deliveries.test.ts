@@ -35,12 +35,13 @@ describe('deliveries', () => {
         ticket_id: t.id,
         target: JSON.stringify({}),
         payload: JSON.stringify({ text: 'Ваше обращение решено', language: 'ru' }),
-        status: 'failed',
         attempts: 12,
+        next_attempt_at: new Date(Date.now() + 3_600_000),
         last_error: 'platform said 190: token expired',
       })
       .returning('id')
       .executeTakeFirstOrThrow();
+    await c.ctx.db.updateTable('outbox').set({ status: 'failed' }).where('id', '=', row.id).execute();
     const list = await c.api('/api/v1/deliveries', { token: operator });
     expect(list.status).toBe(200);
     expect(list.body.deliveries.find((d: { id: number }) => d.id === row.id)).toMatchObject({

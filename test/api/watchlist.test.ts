@@ -77,3 +77,59 @@ describe('watchlist', () => {
     expect(audit.map((a) => a.action)).toEqual(['watchlist.account.put', 'watchlist.account.delete', 'watchlist.terms.put']);
   });
 });
+
+describe('an official', () => {
+  it('links their own accounts, and sees only the tickets residents opened by tagging them', async () => {
+    const akim = await c.login('akim@qala.demo');
+    const mine = await c.api('/api/v1/me/watch-accounts', { token: akim });
+    expect(mine.body.accounts.map((a: { id: string }) => a.id)).toEqual(['demo-akim']);
+    const link = await c.api('/api/v1/me/watch-accounts/demo-akim', {
+      token: akim,
+      method: 'PUT',
+      body: { handles: { instagram: ['demo_akim_astana'], telegram: ['Demo_Akim_Bot'] } },
+    });
+    expect(link.status).toBe(200);
+    expect((await c.api('/api/v1/me/watch-accounts/akim', { token: akim, method: 'PUT', body: { handles: {} } })).status).toBe(403);
+
+    // A resident tags the akim on Instagram (a public complaint), another one writes without tagging anyone.
+    const tagged = await receive(c.ctx, {
+      channel: 'instagram',
+      externalId: 'comment:official-1',
+      text: '@demo_akim_astana в доме на Кенесары 40 третий день нет горячей воды',
+      audience: 'public',
+      raw: {},
+    });
+    const untagged = await receive(c.ctx, {
+      channel: 'instagram',
+      externalId: 'comment:official-2',
+      text: 'Нет горячей воды, Кенесары 42',
+      audience: 'public',
+      raw: {},
+    });
+    const deadline = Date.now() + 30_000;
+    const ticketOf = (id: number) => c.ctx.db.selectFrom('tickets').select('number').where('source_message_id', '=', id).executeTakeFirst();
+    while ((!(await ticketOf(tagged.messageId)) || !(await ticketOf(untagged.messageId))) && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 200));
+    const mineTicket = (await ticketOf(tagged.messageId))?.number as string;
+    const otherTicket = (await ticketOf(untagged.messageId))?.number as string;
+
+    const list = await c.api('/api/v1/tickets', { token: akim });
+    expect(list.status).toBe(200);
+    const listed: string[] = list.body.tickets.map((t: { number: string }) => t.number);
+    expect(listed).toContain(mineTicket);
+    expect(listed).not.toContain(otherTicket);
+    // Every one of them was opened by a message that tagged the akim (an earlier test's post did too).
+    const sources = await c.ctx.db
+      .selectFrom('tickets')
+      .innerJoin('messages', 'messages.id', 'tickets.source_message_id')
+      .select('messages.addressed_to')
+      .where('tickets.number', 'in', listed)
+      .execute();
+    expect(sources.every((m) => m.addressed_to.includes('demo-akim'))).toBe(true);
+    expect((await c.api(`/api/v1/tickets/${mineTicket}`, { token: akim })).status).toBe(200);
+    expect((await c.api(`/api/v1/tickets/${otherTicket}`, { token: akim })).status).toBe(403);
+    // Looking on is all an official does here: the centre's work stays with its staff.
+    expect((await c.api(`/api/v1/tickets/${mineTicket}/actions`, { token: akim, body: { action: 'close' } })).status).toBe(403);
+    expect((await c.api('/api/v1/watchlist', { token: akim })).status).toBe(403);
+  }, 60_000);
+});

@@ -10,7 +10,17 @@ import { fileAppeal } from '../../pipeline.js';
 import { actOnTicket } from '../../tickets/commands.js';
 import { ACTIONS, STATUSES } from '../../tickets/lifecycle.js';
 import { TICKET_NUMBER } from '../../tickets/numbers.js';
-import { attachmentsOf, conversation, deliveriesOf, findTicket, history, listTickets, residentOf, triageOf } from '../../tickets/repository.js';
+import {
+  addressedTo,
+  attachmentsOf,
+  conversation,
+  deliveriesOf,
+  findTicket,
+  history,
+  listTickets,
+  residentOf,
+  triageOf,
+} from '../../tickets/repository.js';
 import { requireUser, staff } from '../auth.js';
 import { presentStaffTicket, presentTicketListItem } from '../presenters.js';
 import { IdempotencyKey, receiptFor } from './appeals.js';
@@ -48,7 +58,10 @@ export const ticketRoutes =
         const user = staff(req);
         if (!can(user, 'list')) throw AppError.forbidden('list tickets');
         const scope = listScope(user);
-        const rows = await listTickets(ctx.db, { ...req.query, organisations: scope === 'all' ? undefined : scope.organisations });
+        const rows = await listTickets(ctx.db, {
+          ...req.query,
+          ...(scope === 'all' ? {} : { organisations: scope.organisations, addressedTo: scope.addressedTo }),
+        });
         return {
           tickets: rows.map((t) => presentTicketListItem(ctx.city, t, user.locale as Language)),
           limit: req.query.limit,
@@ -64,7 +77,8 @@ export const ticketRoutes =
         const user = staff(req);
         const t = await findTicket(ctx.db, req.params.number);
         if (!t) throw AppError.notFound('ticket', req.params.number);
-        if (!can(user, 'read', t)) throw AppError.forbidden(`read ticket ${t.number}`);
+        if (!can(user, 'read', { ...t, addressed_to: await addressedTo(ctx.db, t.source_message_id) }))
+          throw AppError.forbidden(`read ticket ${t.number}`);
         const [messages, triage, hist, resident, attachments, deliveries] = await Promise.all([
           conversation(ctx.db, t.id),
           triageOf(ctx.db, t.source_message_id),

@@ -115,6 +115,39 @@ export const watchlistRoutes =
       },
     );
 
+    // An official keeps the handles of their own accounts current, so what residents tag them about reaches them.
+    app.get('/me/watch-accounts', { schema: { ...secured, summary: 'The watched accounts that are me (officials)' } }, async (req) => {
+      const user = staff(req);
+      if (!user.watchAccounts.length) return { accounts: [] };
+      const rows = await ctx.db.selectFrom('watch_accounts').selectAll().where('id', 'in', user.watchAccounts).execute();
+      return { accounts: rows.map((a) => ({ id: a.id, name: a.name, title: a.title, handles: a.handles })) };
+    });
+
+    app.put(
+      '/me/watch-accounts/:id',
+      {
+        schema: {
+          ...secured,
+          summary: 'Link my accounts on the platforms (officials)',
+          params: z.object({ id: z.string().max(64) }),
+          body: z.object({ handles: Account.shape.handles }),
+        },
+      },
+      async (req) => {
+        const user = staff(req);
+        if (!user.watchAccounts.includes(req.params.id)) throw AppError.forbidden(`change watched account ${req.params.id}`);
+        await commitChange(ctx.db, { type: 'user', id: String(user.id) }, async (change) => {
+          await change.tx
+            .updateTable('watch_accounts')
+            .set({ handles: JSON.stringify(req.body.handles), source: 'admin', updated_at: new Date() })
+            .where('id', '=', req.params.id)
+            .execute();
+          change.audit({ action: 'watchlist.account.link', entityType: 'watch_account', entityId: req.params.id, data: req.body });
+        });
+        return { id: req.params.id, handles: req.body.handles };
+      },
+    );
+
     app.put('/watchlist/terms', { schema: { ...secured, summary: 'Replace the watched hashtags and keywords', body: Terms } }, async (req) => {
       const user = allow(req, 'watchlist_edit', 'edit the watchlist');
       const b = req.body;
