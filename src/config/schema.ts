@@ -115,6 +115,8 @@ export const TemplatesFile = z.object({
   templates: z.record(z.string(), PerLanguage(z.string().min(1))),
 });
 
+const GeoPoint = z.object({ lat: z.number().min(-90).max(90), lon: z.number().min(-180).max(180) });
+
 export const TriageFile = z.object({
   urgency: z.object({
     critical: PerLanguage(z.array(z.string().min(2))),
@@ -157,6 +159,10 @@ export const TriageFile = z.object({
       z.object({
         names: z.array(z.string().min(2)).min(1),
         district: slug.optional(),
+        /** A representative point, for geocoding an address without a known building. */
+        point: GeoPoint.optional(),
+        /** Buildings with coordinates, by house number: `{ "40": { lat: …, lon: … } }`. */
+        houses: z.record(z.string().min(1).max(12), GeoPoint).optional(),
       }),
     )
     .default([]),
@@ -166,6 +172,7 @@ export const TriageFile = z.object({
       z.object({
         names: z.array(z.string().min(2)).min(1),
         district: slug.optional(),
+        point: GeoPoint.optional(),
       }),
     )
     .default([]),

@@ -3,13 +3,22 @@
 // or a district named in the text). The gazetteer is the city's configuration; nothing here knows Astana.
 import { classAt, classTable, isSpace, LETTER, previousAt, widthAt } from './text/chars.js';
 
+export interface Point {
+  lat: number;
+  lon: number;
+}
 export interface GazetteerStreet {
   names: string[];
   district?: string | undefined;
+  /** A representative point of the street (geocoding without a house). */
+  point?: Point | undefined;
+  /** Points of individual buildings, by house number as written ("40", "12/1", "5а"). */
+  houses?: Record<string, Point> | undefined;
 }
 export interface GazetteerArea {
   names: string[];
   district?: string | undefined;
+  point?: Point | undefined;
 }
 
 export interface FoundAddress {
@@ -24,6 +33,8 @@ export interface FoundAddress {
   district: string | null;
   /** How the street was recognised: by the name the text used, which may be a former one. */
   matchedName: string | null;
+  /** Where the gazetteer puts it, when it has coordinates: the building, else the street or area. */
+  point: (Point & { precision: 'house' | 'street' | 'area' }) | null;
 }
 
 // Words that say "street" in the three languages, in any inflection; they are not part of a street's name.
@@ -103,6 +114,8 @@ interface Entry {
   names: string[];
   district: string | null;
   kind: 'street' | 'area';
+  point: Point | null;
+  houses: Map<string, Point> | null;
 }
 
 interface Name {
@@ -141,8 +154,15 @@ export class AddressFinder {
   /** `index: false` gives every text the whole pattern, as before the word index existed (for comparison). */
   constructor(streets: readonly GazetteerStreet[], areas: readonly GazetteerArea[] = [], options: { index?: boolean } = {}) {
     const seen = new Set<string>();
-    const add = (names: string[], district: string | undefined, kind: Entry['kind']) => {
-      const entry: Entry = { canonical: names[0] as string, names, district: district ?? null, kind };
+    const add = (names: string[], district: string | undefined, kind: Entry['kind'], point?: Point, houses?: Record<string, Point>) => {
+      const entry: Entry = {
+        canonical: names[0] as string,
+        names,
+        district: district ?? null,
+        kind,
+        point: point ?? null,
+        houses: houses ? new Map(Object.entries(houses).map(([h, p]) => [houseKey(h), p])) : null,
+      };
       // Longest names first, so "Ұлы Дала" wins over a street called "Дала".
       for (const n of [...names].sort((a, b) => b.length - a.length)) {
         const head = fold(coreName(n)).split(/\s+/)[0]?.slice(0, 3) ?? '';
@@ -157,8 +177,8 @@ export class AddressFinder {
         this.names.push({ entry, words: words.map((w) => w.toLowerCase()), pattern: `(${pattern})` });
       }
     };
-    for (const s of streets) add(s.names, s.district, 'street');
-    for (const a of areas) add(a.names, a.district, 'area');
+    for (const s of streets) add(s.names, s.district, 'street', s.point, s.houses);
+    for (const a of areas) add(a.names, a.district, 'area', a.point);
     if (options.index === false) this.wholeOnly = true;
     for (const w of this.byWord.keys()) {
       this.beginnings.add(w.charCodeAt(0) * 0x10000 + (w.length > 1 ? w.charCodeAt(1) : 0));
@@ -219,14 +239,21 @@ export class AddressFinder {
     if (!m) return null;
     const entry = (this.names[m.name] as Name).entry;
     const flat = m.flat ?? FLAT_KK.exec(text.slice(m.index, m.index + m.text.length + 20))?.[1] ?? null;
+    const house = m.house ? m.house.replace(/\s+/g, '') : (m.houseBefore ?? null);
+    const building = house !== null ? entry.houses?.get(houseKey(house)) : undefined;
     return {
       street: entry.kind === 'street' ? entry.canonical : null,
       area: entry.kind === 'area' ? entry.canonical : null,
-      house: m.house ? m.house.replace(/\s+/g, '') : (m.houseBefore ?? null),
+      house,
       flat,
       text: m.text.trim().replace(/[\s,]+$/, ''),
       district: entry.district,
       matchedName: fold(m.matched) === fold(entry.canonical) ? null : m.matched,
+      point: building
+        ? { ...building, precision: 'house' }
+        : entry.point
+          ? { ...entry.point, precision: entry.kind === 'area' ? 'area' : 'street' }
+          : null,
     };
   }
 
@@ -426,4 +453,12 @@ export function publicAddress(a: FoundAddress): string | null {
   const place = a.street ?? a.area;
   if (!place) return null;
   return a.house ? `${place}, ${a.house}` : place;
+}
+
+/** "5 А", "5а" and "5-а" are one house; "12 / 1" is "12/1". */
+function houseKey(house: string): string {
+  return house
+    .toLowerCase()
+    .replace(/[\s-]+/g, '')
+    .replace(/\\/g, '/');
 }

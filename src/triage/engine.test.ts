@@ -129,3 +129,48 @@ describe('keyword words and robustness', () => {
     expect(html.category).toBe('HOTW');
   });
 });
+
+describe('geocoding from the gazetteer', () => {
+  // The Astana gazetteer has no coordinates yet (no licensed source for them): a city adds them to triage.yaml.
+  // Here two streets get some, one with a building, to show what the engine does with them.
+  const withPoints = (): City => ({
+    ...city,
+    triage: {
+      ...city.triage,
+      streets: [
+        {
+          names: ['Кенесары', 'Kenesary'],
+          district: 'saryarka',
+          point: { lat: 51.195, lon: 71.365 },
+          houses: { '40': { lat: 51.1951, lon: 71.3652 }, '12/1': { lat: 51.19, lon: 71.36 } },
+        },
+        { names: ['Туран', 'Turan'], district: 'esil' },
+        { names: ['Сыганак'], point: { lat: 51.095, lon: 71.47 } },
+      ],
+      areas: [],
+    },
+  });
+
+  it('puts a known building at its own point and takes the district from that point', () => {
+    const t = createTriageEngine(withPoints()).triage({ text: 'Нет воды, ул. Кенесары 40, кв. 12' });
+    expect([t.lat, t.lon]).toEqual([51.1951, 71.3652]);
+    expect(t.district).toBe('saryarka');
+    expect(t.explanation.place).toEqual({ method: 'gazetteer', precision: 'house', matched: 'ул. Кенесары 40, кв. 12' });
+    expect(createTriageEngine(withPoints()).triage({ text: 'Kenesary 12 / 1 no water' }).explanation.place.precision).toBe('house');
+  });
+
+  it('falls back to the street’s point for an unknown house, and to the street’s district without any point', () => {
+    const e = createTriageEngine(withPoints());
+    const street = e.triage({ text: 'Нет воды, Кенесары 99' });
+    expect([street.lat, street.lon, street.explanation.place.precision]).toEqual([51.195, 71.365, 'street']);
+    // A street without a district in the gazetteer gets it from its point.
+    expect(e.triage({ text: 'Сыганак 10, лифт не работает' }).district).toBe('esil');
+    const none = e.triage({ text: 'Туран 37, лифт не работает' });
+    expect([none.lat, none.lon, none.district, none.explanation.place.method]).toEqual([null, null, 'esil', 'street']);
+  });
+
+  it('never overrides the point the resident sent', () => {
+    const t = createTriageEngine(withPoints()).triage({ text: 'Кенесары 40', lat: 51.123, lon: 71.335 });
+    expect([t.lat, t.lon, t.district, t.explanation.place.method]).toEqual([51.123, 71.335, 'nura', 'point']);
+  });
+});

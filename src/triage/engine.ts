@@ -208,6 +208,17 @@ export class KeywordTriage implements TriageEngine {
       if (d) return { address, lat, lon, district: d, why: { method: 'point' } };
     }
     if (named) return { address, lat, lon, district: named, why: { method: 'named_district' } };
+    // No point from the sender: the gazetteer's, where it has coordinates for the building, street or area.
+    if (lat === null && found?.point) {
+      const d = districtAt(this.cfg.shapes, found.point.lat, found.point.lon) ?? found.district;
+      return {
+        address,
+        lat: found.point.lat,
+        lon: found.point.lon,
+        district: d,
+        why: { method: 'gazetteer', precision: found.point.precision, ...matched },
+      };
+    }
     if (found?.district) return { address, lat, lon, district: found.district, why: { method: found.area ? 'area' : 'street', ...matched } };
     return { address, lat, lon, district: null, why: { method: lat !== null ? 'point_outside' : 'none', ...matched } };
   }

@@ -37,7 +37,7 @@ export interface TriageResult {
     /** How sentiment was judged (lexicon, the Kazakh model or both), its score (−1…1) and the cues behind it. */
     sentiment?: { method: string; score: number; cues: string[] };
     /** How the place was found; the words of the text that named it, if any. */
-    place: { method: PlaceMethod; matched?: string };
+    place: { method: PlaceMethod; matched?: string; precision?: 'house' | 'street' | 'area' };
   };
 }
 
@@ -54,7 +54,7 @@ export interface CategoryDecision {
   };
 }
 
-export type PlaceMethod = 'point' | 'named_district' | 'street' | 'area' | 'point_outside' | 'none';
+export type PlaceMethod = 'point' | 'named_district' | 'gazetteer' | 'street' | 'area' | 'point_outside' | 'none';
 
 export interface TriageEngine {
   readonly version: string;

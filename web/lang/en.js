@@ -216,6 +216,7 @@ export default {
   'why.kind': 'Kind of message: {words}',
   'why.place.point': 'District from the point on the map',
   'why.place.named_district': 'District named in the text',
+  'why.place.gazetteer': 'Point and district from the gazetteer’s coordinates {words}',
   'why.place.street': 'District from the street in the gazetteer {words}',
   'why.place.area': 'District from the residential area {words}',
   'why.place.point_outside': 'The point is outside every district {words}',

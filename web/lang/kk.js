@@ -216,6 +216,7 @@ export default {
   'why.kind': 'Өтініш түрі: {words}',
   'why.place.point': 'Аудан картадағы нүкте бойынша анықталды',
   'why.place.named_district': 'Аудан мәтінде аталған',
+  'why.place.gazetteer': 'Нүкте мен аудан мекенжай анықтамалығының координаттары бойынша {words}',
   'why.place.street': 'Аудан анықтамалықтағы көше бойынша анықталды {words}',
   'why.place.area': 'Аудан тұрғын алап бойынша анықталды {words}',
   'why.place.point_outside': 'Нүкте қала аудандарынан тыс {words}',

@@ -216,6 +216,7 @@ export default {
   'why.kind': 'Тип обращения: {words}',
   'why.place.point': 'Район — по точке на карте',
   'why.place.named_district': 'Район назван в тексте',
+  'why.place.gazetteer': 'Точка и район по координатам из справочника адресов {words}',
   'why.place.street': 'Район — по улице из справочника {words}',
   'why.place.area': 'Район — по жилому массиву {words}',
   'why.place.point_outside': 'Точка вне районов города {words}',
