@@ -8,7 +8,8 @@ import { readSettings, type Settings } from './settings.js';
 import { evalCommand, MODEL_USAGE, trainCommand, triageCommand } from './triage/model/commands.js';
 
 const USAGE = `usage: qala <command> [options]
-  start [--demo]   start the centre (API, workers, web page); --demo loads the demo accounts and appeals
+  start [--demo]   start the centre (API, workers, web page); --demo loads the demo accounts and appeals and
+                   replays a feed of posts through local stand-ins of the platforms (QALA_DEMO_FEED=off: not)
   migrate          apply database migrations and exit
   import --input FILE --channel NAME [--audience public|direct] [--text-field text] [--id-field id]
          [--time-field created_at] [--author-field author]
@@ -27,19 +28,37 @@ function demoOpen311Key(settings: Settings): string {
   return key;
 }
 
+const PLATFORM_NAMES = { telegram: 'Telegram', instagram: 'Instagram', facebook: 'Facebook', x: 'X', vk: 'VK', email: 'e-mail' } as const;
+
 async function start(args: string[]) {
   const { values } = parseArgs({ args, options: { demo: { type: 'boolean', default: false } } });
   const { startCentre } = await import('./main.js');
   const settings = readSettings();
   if (values.demo && settings.OPEN311_API_KEYS.length === 0) settings.OPEN311_API_KEYS = [demoOpen311Key(settings)];
-  const centre = await startCentre(settings, { demo: values.demo });
+  // The demo feed's stand-ins start first, so the connectors are built pointing at them. The feed needs the webhooks
+  // and the pollers of one process (QALA_ROLE=all, as npm start runs).
+  const withFeed = values.demo && settings.QALA_DEMO_FEED === 'on' && settings.QALA_ROLE === 'all';
+  const feed = withFeed ? await (await import('./demo/feed.js')).startDemoFeed(settings) : null;
+  let centre: Awaited<ReturnType<typeof startCentre>>;
+  try {
+    centre = await startCentre({ ...settings, ...feed?.settings }, { demo: values.demo });
+  } catch (err) {
+    await feed?.stop();
+    throw err;
+  }
+  let closing = false;
   const shutdown = async (signal: string) => {
+    if (closing) process.exit(1); // a second Ctrl-C does not wait
+    closing = true;
     centre.ctx.log.info({ signal }, 'shutting down');
+    await feed?.halt();
     await centre.close();
+    await feed?.stop();
     process.exit(0);
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  feed?.replay(centre).catch((err) => centre.ctx.log.error({ err }, 'demo feed failed'));
   if (!centre.url) return;
   const lines = [
     '',
@@ -52,6 +71,10 @@ async function start(args: string[]) {
       lines.push(`    ${u.role.padEnd(10)} ${u.email.padEnd(32)} ${u.password}${u.organisation ? `  (${u.organisation})` : ''}`);
   }
   if (settings.OPEN311_API_KEYS[0]) lines.push(`  Open311 api_key: ${settings.OPEN311_API_KEYS[0]}`);
+  if (feed)
+    lines.push(
+      `  Demo feed: replaying ${feed.items.length} posts over ~${Math.ceil(feed.span / 60)} min through local stand-ins of ${feed.platforms.map((p) => PLATFORM_NAMES[p]).join(', ')} (QALA_DEMO_FEED=off: no feed)`,
+    );
   process.stdout.write(`${lines.join('\n')}\n\n`);
 }
 

@@ -29,6 +29,7 @@ export const Settings = z.object({
   QALA_FAILPOINTS: z.string().default(''),
   /** A file of KEY=VALUE lines (credentials); the environment wins over it. Keep it out of the repository. */
   QALA_SECRETS_FILE: z.string().optional(),
+  QALA_DEMO_FEED: z.enum(['on', 'off']).default('on'), // with --demo: replay the city's demo-feed.yaml through local stand-ins of the platforms
 
   // Channels (docs/channels.md). A connector without its credentials is off. Every base URL is a setting.
   // --- Telegram bot ---

@@ -70,4 +70,25 @@ describe('PgBossQueue', () => {
       process.off('unhandledRejection', onRejection);
     }
   });
+
+  it('takes a burst in batches, and a job that fails is retried on its own', async () => {
+    store = await open();
+    const queue = new PgBossQueue(store.db, createLogger('silent'));
+    await queue.start();
+    const runs = new Map<number, number>();
+    let finish = () => {};
+    const allDone = new Promise<void>((resolve) => {
+      finish = resolve;
+    });
+    await queue.work('triage', async ({ messageId }) => {
+      runs.set(messageId, (runs.get(messageId) ?? 0) + 1);
+      if (messageId === 2 && runs.get(2) === 1) throw new Error('first attempt fails');
+      if ([...runs.keys()].length === 30 && (runs.get(2) ?? 0) >= 2) finish();
+    });
+    for (let i = 1; i <= 30; i++) await queue.send('triage', { messageId: i });
+    await allDone;
+    await queue.stop();
+    expect(runs.get(2)).toBe(2);
+    expect([...runs.entries()].filter(([id, n]) => id !== 2 && n !== 1)).toEqual([]);
+  }, 30_000);
 });

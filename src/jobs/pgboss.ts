@@ -5,6 +5,8 @@ import { type Database, sqlExecutor } from '../store/db.js';
 import type { JobHandler, JobName, JobQueue, Jobs } from './queue.js';
 
 // "stately": at most one retrain waiting and one running, however often it is asked for.
+const BATCH = 20;
+
 const QUEUES: { name: JobName; policy: 'standard' | 'stately' }[] = [
   { name: 'triage', policy: 'standard' },
   { name: 'route', policy: 'standard' },
@@ -48,8 +50,18 @@ export class PgBossQueue implements JobQueue {
   }
 
   async work<N extends JobName>(name: N, handler: JobHandler<N>) {
-    await this.boss.work<Jobs[N]>(name, { pollingIntervalSeconds: this.pollingIntervalSeconds, batchSize: 1 }, async ([job]) => {
-      if (job) await handler(job.data);
+    // pg-boss waits its polling interval after every fetch, whatever it found, so a batch per fetch keeps a burst
+    // moving. Each job still succeeds or fails on its own: a failed one is failed (and retried) by itself, and
+    // pg-boss completes the rest when the batch returns (completion only touches jobs still active).
+    await this.boss.work<Jobs[N]>(name, { pollingIntervalSeconds: this.pollingIntervalSeconds, batchSize: BATCH }, async (jobs) => {
+      for (const job of jobs) {
+        try {
+          await handler(job.data);
+        } catch (err) {
+          this.log.warn({ err, queue: name, job: job.id }, 'job failed; it will be retried');
+          await this.boss.fail(name, job.id, { message: (err as Error).message });
+        }
+      }
     });
   }
 

@@ -8,12 +8,12 @@ import { type ParsedMail, simpleParser } from 'mailparser';
 import MailComposer, { type MailComposerOptions } from 'nodemailer/lib/mail-composer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readCursor } from '../../src/channels/connector.js';
+import { FakeImap } from '../../src/demo/fakes/imap.js';
+import { FakeSmtp } from '../../src/demo/fakes/smtp.js';
 import { type Centre, startCentre } from '../../src/main.js';
 import type { OutboxRow } from '../../src/outbox/relay.js';
 import type { Database } from '../../src/store/db.js';
 import { startTestCentre, type TestCentre, testSettings } from '../centre.js';
-import { FakeImap } from '../../src/demo/fakes/imap.js';
-import { FakeSmtp } from '../../src/demo/fakes/smtp.js';
 
 const CITY = 'qala@city.example.test';
 const MAIL_FROM = `Qala Astana <${CITY}>`;

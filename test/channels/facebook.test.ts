@@ -1,8 +1,8 @@
 // Facebook Page end to end: a real centre, real HTTP and database, and a fake Graph API. A resident's comment or
 // post on the Page arrives by the `feed` webhook, is stored once, becomes a ticket, and is answered in its thread.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FakeGraph, feedNotification, sendWebhook } from '../../src/demo/fakes/meta.js';
 import { startTestCentre, type TestCentre } from '../centre.js';
-import { FakeGraph, feedNotification, sendWebhook } from '../fakes/meta.js';
 
 const PAGE = '104000000000001';
 const SECRET = 'test-app-secret';

@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readCursor } from '../../src/channels/connector.js';
+import { FakeGraph, graphTime, mentionNotification, sendWebhook } from '../../src/demo/fakes/meta.js';
 import { freshPostgres, startTestCentre, type TestCentre } from '../centre.js';
-import { FakeGraph, graphTime, mentionNotification, sendWebhook } from '../fakes/meta.js';
 
 const IG = '17841400000000001';
 const SECRET = 'test-app-secret';

@@ -6,9 +6,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { callbackUpdate, FakeTelegram, messageUpdate, type Person } from '../../src/demo/fakes/telegram.js';
 import type { Settings } from '../../src/settings.js';
 import { freshPostgres, startTestCentre, type TestCentre } from '../centre.js';
-import { callbackUpdate, FakeTelegram, messageUpdate, type Person } from '../fakes/telegram.js';
 
 const SECRET = 'webhook-secret_42';
 

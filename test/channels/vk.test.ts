@@ -4,8 +4,8 @@
 // error 6 (too many requests per second) is retried and sent once.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomIdFor } from '../../src/channels/vk/reply.js';
+import { callback, FakeVk } from '../../src/demo/fakes/vk.js';
 import { startTestCentre, type TestCentre } from '../centre.js';
-import { callback, FakeVk } from '../fakes/vk.js';
 
 const TOKEN = 'test-community-token';
 const GROUP = 217000001;

@@ -8,9 +8,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readCursor } from '../../src/channels/connector.js';
 import { fitTweet, tweetLength } from '../../src/channels/x/reply.js';
+import { type FakeUser, FakeX } from '../../src/demo/fakes/x.js';
 import type { Settings } from '../../src/settings.js';
 import { freshPostgres, startTestCentre, type TestCentre } from '../centre.js';
-import { type FakeUser, FakeX } from '../fakes/x.js';
 
 const BEARER = 'test-app-bearer';
 const USER_TOKEN = 'test-user-context-token';

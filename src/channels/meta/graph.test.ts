@@ -2,7 +2,7 @@
 // bad token) without leaking the token, and a throttled app waits as long as Meta asks.
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FakeGraph } from '../../../test/fakes/meta.js';
+import { FakeGraph } from '../../demo/fakes/meta.js';
 import { createLogger } from '../../log.js';
 import { GraphClient, GraphError } from './graph.js';
 import { validSignature } from './webhook.js';

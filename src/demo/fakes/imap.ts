@@ -1,7 +1,8 @@
-// A fake IMAP4rev1 server (RFC 3501) over node:net on 127.0.0.1, serving one mailbox the test fills. It implements
-// what the e-mail connector's client (imapflow) sends: CAPABILITY, LOGIN, LIST, SELECT/EXAMINE, UID SEARCH,
-// UID FETCH (UID, FLAGS, INTERNALDATE, RFC822.SIZE, ENVELOPE, BODY[], BODY.PEEK[], BODY[HEADER]), UID STORE,
-// NOOP, CLOSE and LOGOUT; anything else answers BAD. Every command is recorded for assertions.
+// A stand-in IMAP4rev1 server (RFC 3501) over node:net on 127.0.0.1 (a free port), serving one mailbox that a test
+// or the demo feed (src/demo/feed.ts) fills. It implements what the e-mail connector's client (imapflow) sends:
+// CAPABILITY, LOGIN, LIST, SELECT/EXAMINE, UID SEARCH, UID FETCH (UID, FLAGS, INTERNALDATE, RFC822.SIZE, ENVELOPE,
+// BODY[], BODY.PEEK[], BODY[HEADER]), UID STORE, NOOP, CLOSE and LOGOUT; anything else answers BAD. Every command
+// is recorded for assertions.
 import { once } from 'node:events';
 import net from 'node:net';
 

@@ -1,7 +1,8 @@
-// A fake of the parts of Meta's Graph API that Qala uses (Instagram mentions and tags, Facebook Page comments),
-// on 127.0.0.1: it checks the access token and appsecret_proof as Graph does, answers with Graph's shapes and
-// error envelopes, records every call, and can be told to fail (rate limit, server error). `sendWebhook` POSTs a
-// notification to the centre signed with X-Hub-Signature-256 as Meta does (or signed wrongly, or not at all).
+// A stand-in for the parts of Meta's Graph API that Qala uses (Instagram mentions and tags, Facebook Page
+// comments), used by the tests and by the demo feed (src/demo/feed.ts). It listens on 127.0.0.1 (a free port),
+// checks the access token and appsecret_proof as Graph does, answers with Graph's shapes and error envelopes,
+// records every call, and can be told to fail (rate limit, server error). `sendWebhook` POSTs a notification to the
+// centre signed with X-Hub-Signature-256 as Meta does (or signed wrongly, or not at all). It never talks to Meta.
 import { createHmac } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -60,6 +61,8 @@ export class FakeGraph {
   private server: Server | null = null;
   private seq = 1000;
   url = '';
+  /** Called with every reply posted (the demo logs them). */
+  onReply: ((on: string, text: string) => void) | undefined;
 
   constructor(readonly opts: { token: string; appSecret: string; igUserId?: string; pageId?: string }) {}
 
@@ -73,7 +76,11 @@ export class FakeGraph {
   }
 
   async stop() {
-    await new Promise<void>((r) => this.server?.close(() => r()));
+    const server = this.server;
+    this.server = null;
+    if (!server) return;
+    server.closeAllConnections();
+    await new Promise<void>((r) => server.close(() => r()));
   }
 
   /** The next `times` matching calls fail. */
@@ -215,6 +222,7 @@ export class FakeGraph {
         if (!p.comment_id && !this.media.has(p.media_id)) return unknown;
         const id = String(++this.seq);
         this.replies.push({ id, on: p.comment_id ?? p.media_id, media_id: p.media_id, comment_id: p.comment_id, message: p.message });
+        this.onReply?.(p.comment_id ?? p.media_id, p.message);
         return [200, { id }];
       }
     }
@@ -228,6 +236,7 @@ export class FakeGraph {
       if (!p.message) return missing('message');
       const id = `${target.split('_')[0]}_${++this.seq}`;
       this.replies.push({ id, on: target, message: p.message });
+      this.onReply?.(target, p.message);
       return [200, { id }];
     }
     return unknown;

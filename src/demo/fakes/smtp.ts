@@ -1,6 +1,7 @@
-// A fake SMTP submission server (smtp-server, a real SMTP implementation) on 127.0.0.1: it requires AUTH with the
-// configured credentials, captures every accepted message (envelope and raw RFC 5322 source), and can be told to
-// refuse the next messages with a temporary 451 error, as a busy or rate-limiting server answers.
+// A stand-in SMTP submission server (smtp-server, a real SMTP implementation), used by the tests and by the demo
+// feed (src/demo/feed.ts), on 127.0.0.1 (a free port): it requires AUTH with the configured credentials, captures
+// every accepted message (envelope and raw RFC 5322 source) and relays nothing, and can be told to refuse the next
+// messages with a temporary 451 error, as a busy or rate-limiting server answers.
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
@@ -17,6 +18,8 @@ export class FakeSmtp {
   /** Every DATA transaction, accepted or refused, for "sent once" assertions. */
   attempts = 0;
   private refuse = 0;
+  /** Called with every accepted message (the demo logs them). */
+  onReply: ((to: string, raw: Buffer) => void) | undefined;
   private readonly server: SMTPServer;
 
   private constructor(
@@ -43,12 +46,14 @@ export class FakeSmtp {
             this.refuse--;
             return cb(Object.assign(new Error('Requested action aborted: try again later'), { responseCode: 451 }));
           }
-          this.accepted.push({
+          const mail = {
             from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
             to: session.envelope.rcptTo.map((r) => r.address),
             raw: Buffer.concat(chunks),
             user: typeof session.user === 'string' ? session.user : undefined,
-          });
+          };
+          this.accepted.push(mail);
+          this.onReply?.(mail.to.join(', '), mail.raw);
           cb(null);
         });
       },

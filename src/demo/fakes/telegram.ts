@@ -1,7 +1,8 @@
-// A fake of the Telegram Bot API for tests: a real HTTP server on 127.0.0.1 that implements the methods Qala uses
-// (getMe, getUpdates with offset/timeout, deleteWebhook, setWebhook, sendMessage, getFile, answerCallbackQuery and file
-// downloads), checks the bot token in the path and the required parameters as Telegram does, records every call,
-// queues updates for polling, sends updates to a webhook, and fails on request (429 with retry_after, 500).
+// A stand-in for the Telegram Bot API, used by the tests and by the demo feed (src/demo/feed.ts): a real HTTP server
+// on 127.0.0.1 (a free port) that implements the methods Qala uses (getMe, getUpdates with offset/timeout,
+// deleteWebhook, setWebhook, sendMessage, getFile, answerCallbackQuery and file downloads), checks the bot token in
+// the path and the required parameters as Telegram does, records every call, queues updates for polling, sends
+// updates to a webhook, and fails on request (429 with retry_after, 500). It never talks to Telegram.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -36,6 +37,8 @@ export class FakeTelegram {
   private readonly files = new Map<string, { path: string; bytes: Buffer }>();
   private readonly waiters = new Set<() => void>();
   url = '';
+  /** Called with every message the bot sends (the demo logs them). */
+  onReply: ((chatId: string, text: string) => void) | undefined;
 
   constructor(
     token = '123456:TEST-token_abc',
@@ -55,8 +58,11 @@ export class FakeTelegram {
 
   async stop() {
     for (const w of this.waiters) w();
-    this.server?.closeAllConnections();
-    await new Promise<void>((r) => this.server?.close(() => r()));
+    const server = this.server;
+    this.server = null;
+    if (!server) return;
+    server.closeAllConnections();
+    await new Promise<void>((r) => server.close(() => r()));
   }
 
   // ---- what the test controls ----
@@ -208,6 +214,7 @@ export class FakeTelegram {
     }
     const message_id = this.nextBotMessageId++;
     this.sent.push({ message_id, chat_id: String(p.chat_id), text: p.text, params: p });
+    this.onReply?.(String(p.chat_id), p.text);
     return this.ok(res, {
       message_id,
       date: Math.floor(Date.now() / 1000),

@@ -1,7 +1,8 @@
-// A fake of the VK API methods Qala uses (wall.createComment, messages.send) on 127.0.0.1: form-encoded or query
-// parameters, access_token and v checked, VK's error envelope ({error: {error_code, error_msg}} with HTTP 200),
-// `guid` and `random_id` de-duplicated as VK does. `failNext` injects errors (6: too many requests per second).
-// `callback` POSTs a Callback API event to the centre, as VK does (with the server's secret, or a wrong one).
+// A stand-in for the VK API methods Qala uses (wall.createComment, messages.send), used by the tests and by the
+// demo feed (src/demo/feed.ts), on 127.0.0.1 (a free port): form-encoded or query parameters, access_token and v
+// checked, VK's error envelope ({error: {error_code, error_msg}} with HTTP 200), `guid` and `random_id`
+// de-duplicated as VK does. `failNext` injects errors (6: too many requests per second). `callback` POSTs a
+// Callback API event to the centre, as VK does (with the server's secret, or a wrong one). It never talks to VK.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -43,6 +44,8 @@ export class FakeVk {
   private server: Server | null = null;
   private seq = 500;
   url = '';
+  /** Called with every comment or message the community posts (the demo logs them). */
+  onReply: ((to: string, text: string) => void) | undefined;
 
   constructor(readonly opts: { token: string; groupId: number }) {}
 
@@ -59,7 +62,11 @@ export class FakeVk {
   }
 
   async stop() {
-    await new Promise<void>((r) => this.server?.close(() => r()));
+    const server = this.server;
+    this.server = null;
+    if (!server) return;
+    server.closeAllConnections();
+    await new Promise<void>((r) => server.close(() => r()));
   }
 
   /** The next `times` calls of `method` fail with VK error `code`. */
@@ -113,6 +120,7 @@ export class FakeVk {
         guid: params.guid ?? null,
       };
       this.comments.push(c);
+      this.onReply?.(`wall${c.owner_id}_${c.post_id}`, c.message);
       return this.json(res, { response: { comment_id: c.id, parents_stack: c.reply_to_comment ? [c.reply_to_comment] : [] } });
     }
     if (method === 'messages.send') {
@@ -124,6 +132,7 @@ export class FakeVk {
       if (again) return this.json(res, { response: again.id });
       const m: VkMessage = { id: this.seq++, peer_id: peerId, random_id: randomId, message: params.message };
       this.messages.push(m);
+      this.onReply?.(`peer${m.peer_id}`, m.message);
       return this.json(res, { response: m.id });
     }
     res.writeHead(404);

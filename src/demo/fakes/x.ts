@@ -1,7 +1,8 @@
-// A fake of the two X API v2 endpoints Qala uses, on 127.0.0.1: GET /2/users/:id/mentions (app bearer token,
-// since_id, pagination_token, newest first, meta.next_token) and POST /2/tweets (user-context token, 280
-// characters, reply.in_reply_to_tweet_id must exist, duplicate text refused). Every answer carries the
-// x-rate-limit-* headers; `rateLimit` makes the next calls of an endpoint answer 429 until a reset time.
+// A stand-in for the two X API v2 endpoints Qala uses, used by the tests and by the demo feed (src/demo/feed.ts),
+// on 127.0.0.1 (a free port): GET /2/users/:id/mentions (app bearer token, since_id, pagination_token, newest
+// first, meta.next_token) and POST /2/tweets (user-context token, 280 characters, reply.in_reply_to_tweet_id must
+// exist, duplicate text refused). Every answer carries the x-rate-limit-* headers; `rateLimit` makes the next
+// calls of an endpoint answer 429 until a reset time. It never talks to X.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -49,6 +50,8 @@ export class FakeX {
   private server: Server | null = null;
   private seq = 1_900_000_000_000_000_000n;
   url = '';
+  /** Called with every reply posted (the demo logs them). */
+  onReply: ((inReplyTo: string, text: string) => void) | undefined;
 
   constructor(readonly opts: { bearer: string; userToken: string }) {}
 
@@ -62,7 +65,11 @@ export class FakeX {
   }
 
   async stop() {
-    await new Promise<void>((r) => this.server?.close(() => r()));
+    const server = this.server;
+    this.server = null;
+    if (!server) return;
+    server.closeAllConnections();
+    await new Promise<void>((r) => server.close(() => r()));
   }
 
   /** A resident's tweet mentioning the watched account(s). Ids grow with time, as X's do. */
@@ -223,6 +230,7 @@ export class FakeX {
       return [403, { detail: 'You are not allowed to create a Tweet with duplicate content.', status: 403, title: 'Forbidden', type: 'about:blank' }];
     const id = String(this.seq++);
     this.posted.push({ id, text: b.text, in_reply_to_tweet_id: String(inReplyTo ?? '') });
+    this.onReply?.(String(inReplyTo ?? ''), b.text);
     return [201, { data: { id, text: b.text, edit_history_tweet_ids: [id] } }];
   }
 
