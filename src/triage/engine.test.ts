@@ -174,3 +174,27 @@ describe('geocoding from the gazetteer', () => {
     expect([t.lat, t.lon, t.district, t.explanation.place.method]).toEqual([51.123, 71.335, 'nura', 'point']);
   });
 });
+
+describe('spam and chatter', () => {
+  it.each([
+    '@demo_akim_astana 🔥🔥🔥 Розыгрыш айфона! Подпишись и отметь трёх друзей 👉 ссылка в профиле',
+    '@demo_akim_astana Make $500 a day from home!!! DM me for crypto signals 🚀🚀',
+    'Продам диван б/у, недорого, самовывоз. Пишите в личку.',
+    '@demo_akim_astana Qaiyrly tan, Astana! ☀️☀️☀️',
+  ])('%s → noise', (text) => {
+    const t = engine.triage({ text });
+    expect([t.kind, t.category]).toEqual(['noise', null]);
+  });
+
+  it('keeps distress and anything with a place or a category a complaint', () => {
+    expect(engine.triage({ text: 'Помогите, ужас!' }).kind).toBe('complaint');
+    expect(engine.triage({ text: 'Кенесары 40, приезжайте' }).kind).toBe('complaint');
+    expect(engine.triage({ text: '@lift_service не работает лифт' }).category).toBe('LIFT');
+  });
+
+  it('does not read the normaliser’s markers or handles as words', () => {
+    // "🚀" becomes an emoji marker holding the word "other"; a handle may hold "lift".
+    expect(engine.triage({ text: '🚀🚀' }).category).toBeNull();
+    expect(engine.triage({ text: '@lift_service привет' }).category).toBeNull();
+  });
+});

@@ -77,6 +77,7 @@ function wordsOf(lower: string, words: string[]): string[] {
 }
 
 const WORD = LETTER | NUMBER;
+const MARKER_WORDS = /__mention__ \S+|__[a-z]+(?:_[a-z]+)*__/g;
 const KINDS = ['thanks', 'suggestion', 'question'] as const;
 
 export class KeywordTriage implements TriageEngine {
@@ -118,7 +119,7 @@ export class KeywordTriage implements TriageEngine {
     const lang = languageOf(normalised, typeof input.text === 'string' ? input.text : '');
     // One script for the keywords: Kazakh or Russian typed in Latin letters is read in Cyrillic.
     const clean = normalised.text;
-    const matchable =
+    let matchable =
       lang.script !== 'latin'
         ? clean
         : lang.language === 'kk'
@@ -129,6 +130,9 @@ export class KeywordTriage implements TriageEngine {
     // The words of normalise(`${matchable} ${address}`). The normalised text is in lower case already, and
     // lower-casing the address alone gives the same as lower-casing both: the space between ends any context.
     const address = `${input.address ?? ''}`;
+    // The normaliser's markers (`__url__`, `__emoji_other__`, `__mention__ handle`) are not the resident's words:
+    // "other" in an emoji's marker or "lift" in a handle must not find a category.
+    if (matchable.includes('__')) matchable = matchable.replace(MARKER_WORDS, ' ');
     const words =
       MARKUP.test(matchable) || MARKUP.test(address)
         ? keywordTokens(`${matchable} ${address}`)
@@ -154,11 +158,16 @@ export class KeywordTriage implements TriageEngine {
     // The length of normalise(): the words and one space between each two.
     const normLength = words.reduce((n, w) => n + w.length + 1, -1);
     const felt = this.cfg.sentiment?.judge(input.text, lang.language);
-    const kind = kindOf(normLength, top !== undefined, kindHit?.kind, felt?.sentiment);
-    const sentiment: Sentiment = felt?.sentiment ?? (kind === 'thanks' ? 'positive' : kind === 'complaint' ? 'negative' : 'neutral');
+    const said = kindOf(normLength, top !== undefined, kindHit?.kind, felt?.sentiment);
+    const sentiment: Sentiment = felt?.sentiment ?? (said === 'thanks' ? 'positive' : said === 'complaint' ? 'negative' : 'neutral');
 
     const d = this.districtNames.findIndex((_d, i) => hits[nc + KINDS.length + i] !== undefined);
     const place = this.locate(input, this.districtNames[d]?.id ?? null);
+    // Nothing to act on — no category, no place, no danger, no distress, not a question, thanks or suggestion: spam
+    // and chatter ("Розыгрыш айфона! Подпишись", "Qaiyrly tan, Astana!"). Kept for analytics; a message written to
+    // the city directly still opens a ticket.
+    const idle = !top && place.address === null && place.district === null && urgency === 'normal' && sentiment !== 'negative';
+    const kind = said === 'complaint' && idle ? 'noise' : said;
     const category: { keyword: string; category: string }[] = [];
     for (let s = 0; s < scores.length && s < 3; s++) {
       const { code, hits: keywords } = scores[s] as { code: string; hits: string[] };

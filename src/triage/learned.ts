@@ -47,6 +47,8 @@ export class LearnedTriage implements TriageEngine {
       engine: this.version,
       category: p.label,
       confidence: model.confidence,
+      // What the keywords took for chatter (nothing they knew in it) is a complaint once the model has placed it.
+      kind: r.kind === 'noise' ? 'complaint' : r.kind,
       explanation: { ...r.explanation, categoryBy: { method: 'model', model } },
     };
   }
