@@ -126,6 +126,15 @@ describe('the demo feed', () => {
     }
   });
 
+  it('keeps spam and chatter heard in public without tickets too', () => {
+    const junk = heard.filter((h) => h.audience === 'public' && ['spam', 'chatter'].includes(h.item.story));
+    expect(junk.length).toBeGreaterThanOrEqual(3);
+    for (const h of junk) {
+      expect(h.ticket, `${h.channel} at ${h.item.at}s: ${h.item.text}`).toBeNull();
+      expect(h.no_ticket_reason).toBe('kind:noise');
+    }
+  });
+
   it('attributes every public post to the demo akim it tags, and bot chats to the 109 bot', () => {
     for (const h of heard.filter((x) => x.audience === 'public')) expect(h.addressed_to, `${h.channel} at ${h.item.at}s`).toContain('demo-akim');
     for (const h of heard.filter((x) => x.channel === 'telegram')) expect(h.addressed_to).toEqual(['ikomek109']);
