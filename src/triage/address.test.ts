@@ -187,3 +187,19 @@ describe('the word index finds what the whole pattern finds', () => {
     expect(finder.find(`${'\u0000'.repeat(10_000)}${String.fromCharCode(0xd800)}Кенесары 5`)?.house).toBe('5');
   });
 });
+
+describe('house numbers and Latin Kazakh street words', () => {
+  it.each([
+    ['Kenesary koshesi 40 su joq', '40'],
+    ['Kenesary köshesi 12', '12'],
+    ['Кенесары, 40 с 7 утра нет воды', '40'],
+    ['ул. Кенесары 5а', '5а'],
+    ['Кенесары 5 а, кв 3', '5а'],
+    ['Кенесары 12/1', '12/1'],
+  ])('%s → house %s', async (text, house) => {
+    const { loadCity } = await import('../config/load.js');
+    const c = await loadCity('config/cities/astana');
+    const f = new AddressFinder(c.triage.streets, c.triage.areas);
+    expect(f.find(text)?.house).toBe(house);
+  });
+});

@@ -39,9 +39,9 @@ export interface FoundAddress {
 
 // Words that say "street" in the three languages, in any inflection; they are not part of a street's name.
 const TYPE_BEFORE = String.raw`(?:улиц\p{L}*|ул\.?|проспект\p{L}*|пр-?т\.?|пр\.|бульвар\p{L}*|б-р|переул\p{L}*|пер\.|шоссе|трасс\p{L}*|avenue|street|st\.|ave\.)`;
-const TYPE_AFTER = String.raw`(?:көше\p{L}*|коше\p{L}*|даңғыл\p{L}*|дангыл\p{L}*|тас\s+жол\p{L}*|street|st\.?|avenue|ave\.?|str\.?)`;
+const TYPE_AFTER = String.raw`(?:көше\p{L}*|коше\p{L}*|даңғыл\p{L}*|дангыл\p{L}*|тас\s+жол\p{L}*|k[oö]sh[eе]\p{L}*|da[nń][gğǵ]yl\p{L}*|street|st\.?|avenue|ave\.?|str\.?)`;
 const TYPE_WORDS = new RegExp(`^(?:${TYPE_BEFORE})\\s+|\\s+(?:${TYPE_AFTER})$`, 'iu');
-const HOUSE = String.raw`(?:[\s,]*(?:дом|д\.|үй(?:і|дің|де)?|уй|house|h\.|№)?\s*№?\s*(\d{1,4}(?:\s*[/\\]\s*\d{1,4}|\s*[-]?\s*[а-яa-zә](?![\p{L}]))?)(?![\d\p{L}]))?`;
+const HOUSE = String.raw`(?:[\s,]*(?:дом|д\.|үй(?:і|дің|де)?|уй|house|h\.|№)?\s*№?\s*(\d{1,4}(?:\s*[/\\]\s*\d{1,4}|(?:-\s*|\s*-)?[а-яa-zә](?![\p{L}\d])|\s+[а-яa-zә](?![\p{L}\d\s]|\s+\d))?)(?![\d\p{L}]))?`;
 const FLAT_AFTER = String.raw`(?:[\s,]*(?:кв\.?|квартира|пәтер|патер|apt\.?|flat|ап\.?)\s*№?\s*(\d{1,4}))?`;
 const FLAT_KK = /(?<![\d\p{L}])(\d{1,4})\s*[-]?\s*(?:пәтер|патер)/iu;
 
