@@ -171,7 +171,9 @@ export class KeywordTriage implements TriageEngine {
     const category: { keyword: string; category: string }[] = [];
     for (let s = 0; s < scores.length && s < 3; s++) {
       const { code, hits: keywords } = scores[s] as { code: string; hits: string[] };
-      for (const keyword of keywords) category.push({ keyword, category: code });
+      // The same word may be listed for two languages ("лифт" in ru and kk): named once.
+      for (const keyword of keywords)
+        if (!category.some((c) => c.keyword === keyword && c.category === code)) category.push({ keyword, category: code });
     }
     // Code-switched text is answered in the language that carries more of it.
     const replyLanguage: Language =
