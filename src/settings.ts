@@ -18,6 +18,8 @@ export const Settings = z.object({
   DATABASE_URL: z.string().url().optional(),
   QALA_DATA_DIR: z.string().default('./.qala-data'),
   QALA_CITY_DIR: z.string().default('config/cities/astana'),
+  /** Where staff open the web app: links in notifications (e.g. to a ticket page) start with it. */
+  QALA_PUBLIC_URL: z.string().url().default('http://127.0.0.1:8080'),
   /** api = HTTP only; worker = queue handlers and outbox relay only; all = both in one process (embedded). */
   QALA_ROLE: z.enum(['all', 'api', 'worker']).default('all'),
   OPEN311_API_KEYS: csv,
@@ -55,6 +57,13 @@ export const Settings = z.object({
   X_POLL_SECONDS: z.coerce.number().positive().default(60),
   /** The watched X accounts (user ids, comma-separated) whose mentions are polled. */
   X_WATCH_USER_IDS: csv,
+  /** Filtered-stream rules for keywords and hashtags, `;`-separated X rule values; the stream is off when empty. */
+  X_STREAM_RULES: z
+    .string()
+    .default('')
+    .transform((s) => [...new Set(s.split(';').map((r) => r.trim()))].filter(Boolean)),
+  /** Minutes of stream backfill asked for on reconnect (1–5; only some X tiers allow it); 0 = off. */
+  X_STREAM_BACKFILL_MINUTES: z.coerce.number().int().min(0).max(5).default(0),
   // --- VK ---
   VK_ACCESS_TOKEN: z.string().min(1).optional(),
   VK_GROUP_ID: z.string().min(1).optional(),

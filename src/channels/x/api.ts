@@ -18,6 +18,23 @@ export interface XUser {
   username?: string;
   name?: string;
 }
+export interface StreamRule {
+  id: string;
+  value: string;
+  tag?: string;
+}
+/** A rule X refused (DuplicateRule, invalid syntax…), or a delete it could not do. */
+export interface RuleError {
+  value?: string;
+  id?: string;
+  title?: string;
+  details?: string[];
+}
+export interface RulesAnswer {
+  data?: StreamRule[];
+  errors?: RuleError[];
+  meta?: { next_token?: string; summary?: Record<string, number> };
+}
 export interface MentionsPage {
   data?: XTweet[];
   includes?: { users?: XUser[] };
@@ -42,6 +59,13 @@ export class XApiError extends Error {
     super(`X API answered ${status}: ${body.slice(0, 300)}`);
   }
 }
+
+/** The same tweet fields and expansions for mentions and the stream, so both store the same tweet alike. */
+export const TWEET_QUERY = {
+  'tweet.fields': 'created_at,author_id,conversation_id,lang,geo,entities,referenced_tweets',
+  expansions: 'author_id',
+  'user.fields': 'username,name',
+};
 
 /** When nothing says how long to wait, wait this long (the mentions window is 15 minutes). */
 const DEFAULT_BACKOFF_MS = 60_000;
@@ -71,12 +95,7 @@ export class XClient {
     userId: string,
     params: { sinceId?: string | null; paginationToken?: string | null; maxResults: number },
   ): Promise<MentionsPage> {
-    const q = new URLSearchParams({
-      max_results: String(params.maxResults),
-      'tweet.fields': 'created_at,author_id,conversation_id,lang,geo,entities,referenced_tweets',
-      expansions: 'author_id',
-      'user.fields': 'username,name',
-    });
+    const q = new URLSearchParams({ max_results: String(params.maxResults), ...TWEET_QUERY });
     if (params.sinceId) q.set('since_id', params.sinceId);
     if (params.paginationToken) q.set('pagination_token', params.paginationToken);
     const res = await this.call('mentions', `/2/users/${encodeURIComponent(userId)}/mentions?${q}`, {
@@ -94,6 +113,40 @@ export class XClient {
     const body = (await res.json()) as { data?: { id?: string } };
     if (!body.data?.id) throw new XApiError(res.status, JSON.stringify(body));
     return { id: body.data.id };
+  }
+
+  /** Every rule on the app's filtered stream (X pages them past 1000). */
+  async streamRules(token: string): Promise<StreamRule[]> {
+    const rules: StreamRule[] = [];
+    let next: string | undefined;
+    do {
+      const q = new URLSearchParams({ max_results: '1000', ...(next ? { pagination_token: next } : {}) });
+      const res = await this.call('rules', `/2/tweets/search/stream/rules?${q}`, { headers: { authorization: `Bearer ${token}` } });
+      const body = (await res.json()) as RulesAnswer;
+      rules.push(...(body.data ?? []));
+      next = body.meta?.next_token;
+    } while (next);
+    return rules;
+  }
+
+  /** Adds or deletes stream rules; X answers the created rules and, per rule, what it refused. */
+  async changeStreamRules(token: string, change: { add: { value: string; tag: string }[] } | { delete: { ids: string[] } }): Promise<RulesAnswer> {
+    const res = await this.call('rules', '/2/tweets/search/stream/rules', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(change),
+    });
+    return (await res.json()) as RulesAnswer;
+  }
+
+  /**
+   * Opens the filtered stream and answers the response whatever its status: the caller reads the body as it
+   * comes and decides how to back off. No timeout here: the connection lives as long as `signal` allows.
+   */
+  openStream(token: string, opts: { backfillMinutes: number }, signal: AbortSignal): Promise<Response> {
+    const q = new URLSearchParams(TWEET_QUERY);
+    if (opts.backfillMinutes > 0) q.set('backfill_minutes', String(opts.backfillMinutes));
+    return fetch(`${this.baseUrl.replace(/\/$/, '')}/2/tweets/search/stream?${q}`, { headers: { authorization: `Bearer ${token}` }, signal });
   }
 
   private async call(endpoint: string, path: string, init: RequestInit): Promise<Response> {

@@ -1,15 +1,17 @@
-// The X connector (channel "x"): polls the mentions of the watched accounts (X_WATCH_USER_IDS) with the app's
-// bearer token and answers in the resident's thread with the city account's user token. See docs/channels/x.md.
+// The X connector (channel "x"): polls the mentions of the watched accounts (X_WATCH_USER_IDS) and, when
+// X_STREAM_RULES are set, listens to the filtered stream for keywords and hashtags, both with the app's bearer
+// token; answers in the resident's thread with the city account's user token. See docs/channels/x.md.
 import type { Context } from '../../context.js';
 import type { OutboxRow } from '../../outbox/relay.js';
 import type { Connector, ConnectorFactory } from '../connector.js';
 import { XClient, XRateLimited } from './api.js';
 import { CHANNEL, pollMentions } from './mentions.js';
 import { deliverReply } from './reply.js';
+import { XStream } from './stream.js';
 
 export const xConnector: ConnectorFactory = (ctx) => {
   const s = ctx.settings;
-  if (!s.X_BEARER_TOKEN || s.X_WATCH_USER_IDS.length === 0) return null;
+  if (!s.X_BEARER_TOKEN || (s.X_WATCH_USER_IDS.length === 0 && s.X_STREAM_RULES.length === 0)) return null;
   if (!s.X_USER_TOKEN) ctx.log.warn({ channel: CHANNEL }, 'X_USER_TOKEN is not set: mentions are heard, but replies cannot be posted');
   return new XConnector(ctx, s.X_BEARER_TOKEN, new XClient(s.X_API_URL, ctx.log));
 };
@@ -19,6 +21,7 @@ class XConnector implements Connector {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   private stopping = false;
+  private stream: XStream | null = null;
 
   constructor(
     private readonly ctx: Context,
@@ -28,14 +31,20 @@ class XConnector implements Connector {
 
   async start() {
     this.stopping = false;
-    this.schedule(0);
+    const s = this.ctx.settings;
+    if (s.X_WATCH_USER_IDS.length > 0) this.schedule(0);
+    if (s.X_STREAM_RULES.length > 0) {
+      this.stream = new XStream(this.ctx, this.client, this.bearer, { rules: s.X_STREAM_RULES, backfillMinutes: s.X_STREAM_BACKFILL_MINUTES });
+      this.stream.start();
+    }
   }
 
   async stop() {
     this.stopping = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    await this.running;
+    await Promise.all([this.running, this.stream?.stop()]);
+    this.stream = null;
   }
 
   deliver(row: OutboxRow) {

@@ -53,7 +53,7 @@ export async function pollMentions(ctx: Context, client: XClient, token: string,
     const tweets = [...(body.data ?? [])].sort((a, b) => compareIds(a.id, b.id));
     for (const t of tweets) {
       if (t.author_id && ctx.settings.X_WATCH_USER_IDS.includes(t.author_id)) continue; // the city's own accounts
-      const r = await receive(ctx, tweetToInbound(t, t.author_id ? users.get(t.author_id) : undefined, userId));
+      const r = await receive(ctx, tweetToInbound(t, t.author_id ? users.get(t.author_id) : undefined, { watchedUserId: userId }));
       if (!r.duplicate) stored++;
     }
     const newest = cursor.newest_id ?? body.meta?.newest_id ?? maxId(tweets);
@@ -70,7 +70,15 @@ export async function pollMentions(ctx: Context, client: XClient, token: string,
   return stored;
 }
 
-export function tweetToInbound(t: XTweet, author: XUser | undefined, watchedId: string): InboundMessage {
+/**
+ * A tweet as an inbound message, heard either in a watched account's mentions or on the filtered stream (by the
+ * rules it matched). The tweet id is the external id either way, so a tweet heard both ways is one message.
+ */
+export function tweetToInbound(
+  t: XTweet,
+  author: XUser | undefined,
+  heard: { watchedUserId: string } | { matchingRules: { id: string; tag?: string }[] },
+): InboundMessage {
   const created = t.created_at ? new Date(t.created_at) : null;
   return {
     channel: CHANNEL,
@@ -82,11 +90,20 @@ export function tweetToInbound(t: XTweet, author: XUser | undefined, watchedId: 
       name: author?.name ?? (author?.username ? `@${author.username}` : undefined),
       channelUserId: t.author_id,
     },
-    raw: { tweet: t, author: author ?? null, watched_user_id: watchedId },
+    raw:
+      'watchedUserId' in heard
+        ? { tweet: t, author: author ?? null, watched_user_id: heard.watchedUserId }
+        : { tweet: t, author: author ?? null, matching_rules: heard.matchingRules },
     audience: 'public',
-    addressedTo: [watchedId],
+    // On the stream, the accounts the tweet @-mentions (matched with the watchlist's X handles).
+    addressedTo: 'watchedUserId' in heard ? [heard.watchedUserId] : mentionedUsernames(t),
     ...(created && !Number.isNaN(created.getTime()) ? { receivedAt: created } : {}),
   };
+}
+
+function mentionedUsernames(t: XTweet): string[] {
+  const mentions = (t.entities as { mentions?: { username?: unknown }[] } | undefined)?.mentions ?? [];
+  return mentions.map((m) => m.username).filter((u): u is string => typeof u === 'string');
 }
 
 /** A tweet with exact coordinates ({type: Point, coordinates: [lon, lat]}); a place id alone is not a location. */
