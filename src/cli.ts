@@ -68,7 +68,9 @@ async function start(args: string[]) {
   if (values.demo) {
     lines.push('  Demo accounts (demo only; password for all shown):');
     for (const u of centre.ctx.city.demo.users)
-      lines.push(`    ${u.role.padEnd(10)} ${u.email.padEnd(32)} ${u.password}${u.organisation || u.watch_account ? `  (${u.organisation ?? u.watch_account})` : ''}`);
+      lines.push(
+        `    ${u.role.padEnd(10)} ${u.email.padEnd(32)} ${u.password}${u.organisation || u.watch_account ? `  (${u.organisation ?? u.watch_account})` : ''}`,
+      );
   }
   if (settings.OPEN311_API_KEYS[0]) lines.push(`  Open311 api_key: ${settings.OPEN311_API_KEYS[0]}`);
   if (feed)

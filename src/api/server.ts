@@ -16,6 +16,7 @@ import { appealRoutes } from './routes/appeals.js';
 import { authRoutes } from './routes/auth.js';
 import { deliveryRoutes } from './routes/deliveries.js';
 import { healthRoutes } from './routes/health.js';
+import { meRoutes } from './routes/me.js';
 import { ticketRoutes } from './routes/tickets.js';
 import { triageRoutes } from './routes/triage.js';
 import { watchlistRoutes } from './routes/watchlist.js';
@@ -61,6 +62,7 @@ export async function buildServer(ctx: Context, connectors: Connector[] = []) {
   await app.register(healthRoutes(ctx));
   await app.register(appealRoutes(ctx), { prefix: '/api/v1' });
   await app.register(authRoutes(ctx), { prefix: '/api/v1/auth' });
+  await app.register(meRoutes(ctx), { prefix: '/api/v1' });
   await app.register(ticketRoutes(ctx), { prefix: '/api/v1' });
   await app.register(triageRoutes(ctx), { prefix: '/api/v1' });
   await app.register(watchlistRoutes(ctx), { prefix: '/api/v1' });

@@ -265,6 +265,9 @@ export interface DB {
   ratings: RatingsTable;
   watch_accounts: WatchAccountsTable;
   watch_terms: WatchTermsTable;
+  staff_telegram: StaffTelegramTable;
+  staff_telegram_codes: StaffTelegramCodesTable;
+  staff_notifications: StaffNotificationsTable;
 }
 
 export interface RatingsTable {
@@ -275,4 +278,25 @@ export interface RatingsTable {
   channel: string;
   created_at: Generated<Date>;
   updated_at: Timestamp;
+}
+
+export interface StaffTelegramTable {
+  user_id: number;
+  chat_id: string;
+  linked_at: Timestamp;
+}
+
+export interface StaffTelegramCodesTable {
+  user_id: number;
+  code_hash: string;
+  expires_at: Timestamp;
+}
+
+export interface StaffNotificationsTable {
+  idempotency_key: string;
+  user_id: number;
+  chat_id: string;
+  platform_id: string;
+  ticket_id: number | null;
+  sent_at: Generated<Date>;
 }

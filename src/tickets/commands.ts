@@ -1,5 +1,6 @@
 // Ticket commands: open a ticket for a message, and move a ticket through its lifecycle. Each is one
-// commitChange: the ticket row, its audit row and the message to the resident commit together.
+// commitChange: the ticket row, its audit row, the message to the resident and the notices to the executors
+// of the organisation it is assigned to commit together.
 import { sql } from 'kysely';
 import { can, type StaffUser } from '../auth/policies.js';
 import type { Language, Urgency } from '../config/schema.js';
@@ -12,6 +13,7 @@ import { deadlines } from '../sla/deadlines.js';
 import { recordCategoryLabel } from '../triage/labels.js';
 import { retrainIfDue } from '../triage/learning/retrain.js';
 import { isTicketStatus, NEEDS_REASON, type TicketAction, type TicketStatus, transition } from './lifecycle.js';
+import { notifyAssignment } from './notify-staff.js';
 import { nextTicketNumber } from './numbers.js';
 
 export interface OpenTicketInput {
@@ -69,7 +71,7 @@ export async function openTicket(ctx: Context, input: OpenTicketInput): Promise<
         created_at: input.receivedAt,
         updated_at: new Date(),
       })
-      .returning('id')
+      .returning(['id', 'version'])
       .executeTakeFirstOrThrow();
     await tx.insertInto('ticket_messages').values({ ticket_id: ticket.id, message_id: input.messageId }).execute();
     change.audit({
@@ -93,6 +95,18 @@ export async function openTicket(ctx: Context, input: OpenTicketInput): Promise<
       },
       1,
     );
+    if (input.routed) {
+      await notifyAssignment(change, ctx, {
+        id: ticket.id,
+        number,
+        version: ticket.version,
+        category: input.category,
+        organisation_id: input.organisation,
+        address: input.address,
+        urgency: input.urgency,
+        resolution_due: due.resolutionDue,
+      });
+    }
   });
 }
 
@@ -207,6 +221,7 @@ async function changeTicket(ctx: Context, user: StaffUser, number: string, input
         updated.version,
       );
     }
+    if (input.action === 'assign') await notifyAssignment(change, ctx, updated);
     return updated;
   });
 }

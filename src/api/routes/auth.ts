@@ -1,9 +1,11 @@
-// Staff log in and out; /me says who they are and what they may do.
+// Staff log in and out; /me says who they are, what they may do and whether their Telegram is linked.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { login, logout } from '../../auth/sessions.js';
+import { telegramLinked } from '../../channels/telegram/staff.js';
 import type { Context } from '../../context.js';
 import { AppError } from '../../errors.js';
+import { formatLocal } from '../../sla/calendar.js';
 import { bearer, requireUser, staff } from '../auth.js';
 import { presentUser } from '../presenters.js';
 
@@ -30,5 +32,12 @@ export const authRoutes =
       await logout(ctx.db, bearer(req) as string);
       return { ok: true };
     });
-    app.get('/me', { preHandler: requireUser(ctx), schema: { tags: ['auth'], security: [{ bearer: [] }] } }, async (req) => presentUser(staff(req)));
+    app.get('/me', { preHandler: requireUser(ctx), schema: { tags: ['auth'], security: [{ bearer: [] }] } }, async (req) => {
+      const user = staff(req);
+      const telegram = await telegramLinked(ctx.db, user.id);
+      return {
+        ...presentUser(user),
+        telegram: { linked: telegram !== null, linked_at: telegram ? formatLocal(ctx.city.calendar, telegram.linked_at) : null },
+      };
+    });
   };

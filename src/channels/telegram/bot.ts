@@ -16,6 +16,8 @@ import { detectLanguage } from '../../triage/text/language.js';
 import { type TelegramApi, TelegramError } from './api.js';
 import { RateLimited, type SendLimiter } from './limiter.js';
 import { CHANNEL, type ChatState, chatResidents, isStored, loadState, rememberPhone, saveState, ticketOfBotMessage } from './repository.js';
+import { linkChat } from './staff.js';
+import { STAFF_TEXTS } from './staff-texts.js';
 import { buttonOf, TEXTS } from './texts.js';
 import { type CallbackQuery, externalId, type Message, type Update } from './updates.js';
 
@@ -94,6 +96,7 @@ export class TelegramBot {
         state.awaiting = { kind: 'appeal' };
         return this.say(t.chatId, tx.askAppeal);
       }
+      if (name === 'link' || (name === 'start' && arg.startsWith('link-'))) return this.linkStaff(t, arg.trim().replace(/^link-/, ''));
       return this.menu(t); // /start, /help, /menu and anything unknown
     }
     const button = buttonOf(text);
@@ -124,6 +127,14 @@ export class TelegramBot {
     if (!text && hasMedia) return this.followUp(t, updateId);
     if (!text) return this.say(t.chatId, tx.unsupported);
     return this.appeal(t, updateId);
+  }
+
+  /** A staff member links this chat to their account with the one-time code from the web app. */
+  private async linkStaff(t: Turn, code: string) {
+    if (!code) return this.say(t.chatId, STAFF_TEXTS[t.lang].linkUsage);
+    const linked = await linkChat(this.ctx, t.chatId, code);
+    if (!linked) return this.say(t.chatId, STAFF_TEXTS[t.lang].badCode);
+    await this.say(t.chatId, STAFF_TEXTS[linked.language].linked(linked.name));
   }
 
   private async menu(t: Turn) {

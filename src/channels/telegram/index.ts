@@ -1,6 +1,7 @@
 // The Telegram bot connector: updates arrive by webhook (POST /channels/telegram/webhook, checked against the
 // secret token given to setWebhook) or, with TELEGRAM_POLLING=true, by getUpdates long polling from a stored
-// offset — never both. Replies from the outbox go to the chat of the message that opened the ticket.
+// offset — never both. Replies from the outbox go to the chat of the message that opened the ticket; staff
+// notifications (target { staff_user_id }) go to the chat that staff member linked (staff.ts).
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { Context } from '../../context.js';
@@ -11,6 +12,7 @@ import { TelegramBot } from './bot.js';
 import { deliverToChat } from './deliver.js';
 import { SendLimiter } from './limiter.js';
 import { CHANNEL } from './repository.js';
+import { deliverToStaff, isStaffTarget } from './staff.js';
 import { ALLOWED_UPDATES, Update } from './updates.js';
 
 /** Seconds Telegram holds a getUpdates request open when there is nothing new. */
@@ -75,6 +77,7 @@ class TelegramConnector implements Connector {
   }
 
   deliver(row: OutboxRow) {
+    if (isStaffTarget(row.target)) return deliverToStaff(this.ctx, this.api, this.limiter, row);
     return deliverToChat(this.ctx, this.api, this.limiter, row);
   }
 
