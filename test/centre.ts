@@ -99,3 +99,18 @@ export async function startTestCentre(overrides: Partial<Settings> = {}, opts: {
     },
   };
 }
+
+/** Polls `probe` until it gives something truthy (returned), or fails naming `what` after `ms`. */
+export async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | undefined | null | false> | T | undefined | null | false,
+  ms = 60_000,
+): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = await probe();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

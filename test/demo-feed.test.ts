@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DemoFeed, type FeedItem, PLATFORMS, type ReplayReport, startDemoFeed } from '../src/demo/feed.js';
 import { readSettings } from '../src/settings.js';
-import { startTestCentre, type TestCentre } from './centre.js';
+import { startTestCentre, type TestCentre, waitFor } from './centre.js';
 
 const REPLAY_SECONDS = 5;
 
@@ -27,16 +27,6 @@ interface Heard {
   urgency: string | null;
   duplicate_of: number | null;
   ticket: string | null;
-}
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined | null | false>, ms = 60_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
 }
 
 const words = (s: string) => s.replace(/\s+/g, ' ').trim();

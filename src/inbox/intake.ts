@@ -59,24 +59,33 @@ export async function receive(ctx: Context, msg: InboundMessage): Promise<Receiv
       .executeTakeFirst();
     // A concurrent delivery of the same message won the race: it is stored once, by the other one.
     if (!row) return { messageId: (await findMessage(tx, msg.channel, msg.externalId)) as number, duplicate: true };
-    for (const a of msg.attachments ?? []) {
-      await tx
-        .insertInto('attachments')
-        .values({
-          message_id: row.id,
-          content_type: a.contentType,
-          filename: a.filename ?? null,
-          bytes: a.bytes,
-          sha256: createHash('sha256').update(a.bytes).digest('hex'),
-        })
-        .onConflict((oc) => oc.columns(['message_id', 'sha256']).doNothing())
-        .execute();
-    }
+    await storeAttachments(tx, row.id, msg.attachments ?? []);
     await ctx.queue.send('triage', { messageId: row.id }, { tx });
     return { messageId: row.id, duplicate: false };
   });
   if (!result.duplicate) ctx.log.info({ message: result.messageId, channel: msg.channel }, 'message received');
   return result;
+}
+
+/** A message's photos and files, each once (by content hash) however often the message is delivered. */
+export async function storeAttachments(
+  tx: Transaction<DB>,
+  messageId: number,
+  attachments: NonNullable<InboundMessage['attachments']>,
+): Promise<void> {
+  for (const a of attachments) {
+    await tx
+      .insertInto('attachments')
+      .values({
+        message_id: messageId,
+        content_type: a.contentType,
+        filename: a.filename ?? null,
+        bytes: a.bytes,
+        sha256: createHash('sha256').update(a.bytes).digest('hex'),
+      })
+      .onConflict((oc) => oc.columns(['message_id', 'sha256']).doNothing())
+      .execute();
+  }
 }
 
 async function findMessage(tx: Transaction<DB>, channel: string, externalId: string) {

@@ -2,11 +2,11 @@
 // other channels later): confirm the fix, reopen it, rate it, add details. Each checks the ticket is the
 // resident's (another resident's ticket is "not found", never "forbidden": numbers must not be probed) and is
 // one commitChange, so the change, its audit row and the message to the resident commit together.
-import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Language } from '../config/schema.js';
 import type { Context } from '../context.js';
 import { AppError } from '../errors.js';
+import { storeAttachments } from '../inbox/intake.js';
 import { type Actor, type Change, commitChange } from '../outbox/change.js';
 import { categoryName, orgName, render } from '../outbox/templates.js';
 import type { MessageLocation } from '../store/schema.js';
@@ -139,19 +139,7 @@ export async function addDetails(ctx: Context, number: string, residentId: numbe
       })
       .returning('id')
       .executeTakeFirstOrThrow();
-    for (const a of d.attachments ?? []) {
-      await tx
-        .insertInto('attachments')
-        .values({
-          message_id: m.id,
-          content_type: a.contentType,
-          filename: a.filename ?? null,
-          bytes: a.bytes,
-          sha256: createHash('sha256').update(a.bytes).digest('hex'),
-        })
-        .onConflict((oc) => oc.columns(['message_id', 'sha256']).doNothing())
-        .execute();
-    }
+    await storeAttachments(tx, m.id, d.attachments ?? []);
     await tx.insertInto('ticket_messages').values({ ticket_id: t.id, message_id: m.id }).execute();
     change.audit({
       action: 'ticket.details_added',

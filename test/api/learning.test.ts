@@ -3,7 +3,7 @@
 // become labels that trigger the next retrain, and an admin can go back to an earlier model.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTriageEngine } from '../../src/triage/create.js';
-import { startTestCentre, type TestCentre } from '../centre.js';
+import { startTestCentre, type TestCentre, waitFor } from '../centre.js';
 
 let c: TestCentre;
 let admin: string;
@@ -44,16 +44,6 @@ function history(perClass: number) {
       out.push({ text: `${what} ${how}${TAILS[i % TAILS.length]}`, label });
     }
   return out;
-}
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, seconds = 60): Promise<T> {
-  const until = Date.now() + seconds * 1000;
-  while (Date.now() < until) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`timed out waiting for ${what}`);
 }
 
 describe('the triage model learns from the city’s history and its operators', () => {

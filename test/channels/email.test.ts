@@ -13,7 +13,7 @@ import { FakeSmtp } from '../../src/demo/fakes/smtp.js';
 import { type Centre, startCentre } from '../../src/main.js';
 import type { OutboxRow } from '../../src/outbox/relay.js';
 import type { Database } from '../../src/store/db.js';
-import { startTestCentre, type TestCentre, testSettings } from '../centre.js';
+import { startTestCentre, type TestCentre, testSettings, waitFor } from '../centre.js';
 
 const CITY = 'qala@city.example.test';
 const MAIL_FROM = `Qala Astana <${CITY}>`;
@@ -21,16 +21,6 @@ const OUR_ID = /^<ticket\.(AST-\d{4}-\d{6})\.(\d+)@city\.example\.test>$/;
 // 1×1 PNG and a tiny PDF: what residents attach.
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined | null | false> | T | undefined | null | false, ms = 30_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 const compose = (m: MailComposerOptions) => new MailComposer({ to: CITY, ...m }).compile().build();
 

@@ -2,7 +2,7 @@
 // post on the Page arrives by the `feed` webhook, is stored once, becomes a ticket, and is answered in its thread.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeGraph, feedNotification, sendWebhook } from '../../src/demo/fakes/meta.js';
-import { startTestCentre, type TestCentre } from '../centre.js';
+import { startTestCentre, type TestCentre, waitFor } from '../centre.js';
 
 const PAGE = '104000000000001';
 const SECRET = 'test-app-secret';
@@ -28,23 +28,14 @@ afterAll(async () => {
   await graph?.stop();
 });
 
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined | null | false>, ms = 45_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 const webhook = (body: unknown, signature: 'good' | 'bad' | 'none' = 'good') =>
   sendWebhook(c.url, 'facebook', body, { appSecret: SECRET, signature });
 const messagesOf = (externalId: string) =>
   c.ctx.db.selectFrom('messages').selectAll().where('channel', '=', 'facebook').where('external_id', '=', externalId).execute();
 const ticketOf = (messageId: number) => c.ctx.db.selectFrom('tickets').selectAll().where('source_message_id', '=', messageId).executeTakeFirst();
 const repliesOn = (id: string) => graph.replies.filter((r) => r.on === id);
-const count = async () => (await c.ctx.db.selectFrom('messages').select('id').where('channel', '=', 'facebook').execute()).length;
+const count = async () =>
+  (await c.ctx.db.selectFrom('messages').select('id').where('channel', '=', 'facebook').where('direction', '=', 'in').execute()).length;
 const resident = (id: string, name: string) => ({ id, name });
 
 /** A resident's comment under a Page post, as the `feed` webhook reports it. */

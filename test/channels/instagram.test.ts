@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readCursor } from '../../src/channels/connector.js';
 import { FakeGraph, graphTime, mentionNotification, sendWebhook } from '../../src/demo/fakes/meta.js';
-import { freshPostgres, startTestCentre, type TestCentre } from '../centre.js';
+import { freshPostgres, startTestCentre, type TestCentre, waitFor } from '../centre.js';
 
 const IG = '17841400000000001';
 const SECRET = 'test-app-secret';
@@ -46,16 +46,6 @@ afterAll(async () => {
   await c?.close();
   await graph?.stop();
 });
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined | null | false>, ms = 45_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 const webhook = (body: unknown, signature: 'good' | 'bad' | 'none' = 'good') =>
   sendWebhook(c.url, 'instagram', body, { appSecret: SECRET, signature });
@@ -228,7 +218,8 @@ describe('Graph API limits and failures', () => {
 });
 
 describe('what is refused or ignored', () => {
-  const count = async () => (await c.ctx.db.selectFrom('messages').select('id').where('channel', '=', 'instagram').execute()).length;
+  const count = async () =>
+    (await c.ctx.db.selectFrom('messages').select('id').where('channel', '=', 'instagram').where('direction', '=', 'in').execute()).length;
 
   it('should fail with status 401 when the signature is wrong or missing, and store nothing', async () => {
     mentionComment('c-forged', 'm-forged', '@astana.akimat Прорвало трубу на улице Кенесары 40');

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomIdFor } from '../../src/channels/vk/reply.js';
 import { callback, FakeVk } from '../../src/demo/fakes/vk.js';
-import { startTestCentre, type TestCentre } from '../centre.js';
+import { startTestCentre, type TestCentre, waitFor } from '../centre.js';
 
 const TOKEN = 'test-community-token';
 const GROUP = 217000001;
@@ -32,16 +32,6 @@ afterAll(async () => {
   await c?.close();
   await vk?.stop();
 });
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined | null | false> | T | undefined | null | false, ms = 40_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 const event = (type: string, object: Record<string, unknown>, extra: { secret?: string; event_id?: string } = {}) =>
   callback(c.url, { type, group_id: GROUP, event_id: extra.event_id ?? `evt-${++events}-${Date.now()}`, secret: extra.secret ?? SECRET, object });

@@ -9,7 +9,7 @@ import { readCursor } from '../../src/channels/connector.js';
 import { XClient } from '../../src/channels/x/api.js';
 import { ReconnectBackoff, ruleTag, XStream } from '../../src/channels/x/stream.js';
 import { type FakeUser, FakeX } from '../../src/demo/fakes/x.js';
-import { startTestCentre, type TestCentre } from '../centre.js';
+import { startTestCentre, type TestCentre, waitFor } from '../centre.js';
 
 const BEARER = 'test-app-bearer';
 const USER_TOKEN = 'test-user-context-token';
@@ -18,16 +18,6 @@ const HEATING = '(астана OR astana) (отопление OR батареи 
 const HASHTAG = '#astana109';
 const aigul: FakeUser = { id: '700000001', username: 'aigul_astana', name: 'Айгуль' };
 const john: FakeUser = { id: '700000003', username: 'john_in_astana', name: 'John' };
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined | null | false> | T | undefined | null | false, ms = 40_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 const inbound = (centre: TestCentre, externalId: string) =>
   centre.ctx.db

@@ -10,7 +10,7 @@ import { readCursor } from '../../src/channels/connector.js';
 import { fitTweet, tweetLength } from '../../src/channels/x/reply.js';
 import { type FakeUser, FakeX } from '../../src/demo/fakes/x.js';
 import type { Settings } from '../../src/settings.js';
-import { freshPostgres, startTestCentre, type TestCentre } from '../centre.js';
+import { freshPostgres, startTestCentre, type TestCentre, waitFor } from '../centre.js';
 
 const BEARER = 'test-app-bearer';
 const USER_TOKEN = 'test-user-context-token';
@@ -26,16 +26,6 @@ const settings = (f: FakeX, watched: string[]): Partial<Settings> => ({
   X_POLL_SECONDS: 0.2,
   X_WATCH_USER_IDS: watched,
 });
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined | null | false> | T | undefined | null | false, ms = 40_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 const inbound = (centre: TestCentre, externalId: string) =>
   centre.ctx.db
