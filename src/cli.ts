@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { readSettings, type Settings } from './settings.js';
+import { DEADLINE_USAGE, deadlineCommand } from './sla/command.js';
 import { evalCommand, MODEL_USAGE, trainCommand, triageCommand } from './triage/model/commands.js';
 
 const USAGE = `usage: qala <command> [options]
@@ -16,6 +17,7 @@ const USAGE = `usage: qala <command> [options]
                    messages exported from another source (CSV or JSONL) through the inbox and triage;
                    re-importing adds nothing
 ${MODEL_USAGE}
+${DEADLINE_USAGE}
 Settings come from the environment: see docs/configuration.md.`;
 
 /** A demo Open311 key, kept in the data directory so it survives restarts. */
@@ -143,6 +145,7 @@ try {
   if (command === 'start') await start(rest);
   else if (command === 'migrate') await migrateOnly();
   else if (command === 'import') await importMessages(rest);
+  else if (command === 'deadline') await deadlineCommand(rest);
   else if (command === 'train') await trainCommand(rest);
   else if (command === 'triage') await triageCommand(rest);
   else if (command === 'eval') await evalCommand(rest);
