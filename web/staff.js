@@ -3,13 +3,15 @@ import { ApiError, api, errorText, idempotencyKey, loadReference, names, session
 import { clearProblems, readAppeal, showProblem } from './appeal-form.js';
 import { $, clear, h, say, statusBadge } from './dom.js';
 import { formatDateTime, label, t } from './i18n.js';
+import { showLearning } from './learning.js';
 import { receiptBody } from './resident.js';
 import { onAuthLost, rerenderTicket, showTicket } from './ticket.js';
 
 const state = { ready: null, route: [], tickets: null, phoneReceipt: null, phoneKey: idempotencyKey(), busy: false };
-const SECTIONS = { list: '#staff-list', ticket: '#staff-ticket', phone: '#staff-phone' };
+const SECTIONS = { list: '#staff-list', ticket: '#staff-ticket', phone: '#staff-phone', learning: '#staff-learning' };
 
 const canFilePhoneCalls = () => (session.user?.roles ?? []).some((r) => r === 'operator' || r === 'admin');
+const canSeeLearning = () => (session.user?.roles ?? []).some((r) => r === 'operator' || r === 'supervisor' || r === 'admin');
 
 /** Checks a token kept from earlier in this tab; a stale one is dropped. */
 export function restoreSession() {
@@ -41,8 +43,16 @@ export async function showStaff(route = []) {
   if (!user) return;
   $('[data-who]').textContent = t('staff.who', { name: user.name, roles: user.roles.map((r) => label('role', r)).join(', ') });
   $('[data-phone-link]').hidden = !canFilePhoneCalls();
+  $('[data-learning-link]').hidden = !canSeeLearning();
   const [sub, arg] = route;
-  const which = sub === 'ticket' && arg ? 'ticket' : sub === 'phone' && canFilePhoneCalls() ? 'phone' : 'list';
+  const which =
+    sub === 'ticket' && arg
+      ? 'ticket'
+      : sub === 'phone' && canFilePhoneCalls()
+        ? 'phone'
+        : sub === 'learning' && canSeeLearning()
+          ? 'learning'
+          : 'list';
   for (const [k, sel] of Object.entries(SECTIONS)) $(sel).hidden = k !== which;
   for (const a of document.querySelectorAll('[data-sub]')) {
     if (a.dataset.sub === which) a.setAttribute('aria-current', 'page');
@@ -50,6 +60,7 @@ export async function showStaff(route = []) {
   }
   if (which === 'list') await loadList();
   if (which === 'ticket') await showTicket(decodeURIComponent(arg));
+  if (which === 'learning') await showLearning($('#staff-learning'), loggedOut);
 }
 
 // ── Ticket list ────────────────────────────────────────────────────────────────────────────────────────────

@@ -296,4 +296,23 @@ describe.skipIf(!HAVE_CHROMIUM)(HAVE_CHROMIUM ? 'web page in a browser' : `web p
     await expect.poll(() => page.textContent('[data-notice]')).toBe(w.ru('error.forbidden'));
     expect(problems).toEqual([]);
   });
+
+  it('(e) a supervisor sees what triage learns and asks for a retrain; an executor has no such view', async () => {
+    const page = await open();
+    await login(page, 'supervisor@qala.demo');
+    const w = await words(page);
+    await page.click('[data-lang="kk"]');
+    await page.click('[data-learning-link]');
+    await expect.poll(() => page.textContent('#staff-learning h2')).toBe(w.kk('learning.title'));
+    expect(await page.textContent('#staff-learning')).toContain(w.kk('learning.engine.keywords'));
+    await page.click(`#staff-learning button:has-text("${w.kk('learning.retrain')}")`);
+    await expect.poll(() => page.textContent('#staff-learning [data-status]')).toContain(String(centre.ctx.city.triage.model.min_examples));
+    expect(await unnamed(page)).toEqual([]);
+    await shot(page, 'learning-kk');
+
+    const executor = await open();
+    await login(executor, 'executor.water@qala.demo');
+    expect(await executor.isHidden('[data-learning-link]')).toBe(true);
+    expect(problems).toEqual([]);
+  });
 });
