@@ -9,20 +9,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeTelegram, messageUpdate, type Person } from '../../src/demo/fakes/telegram.js';
 import type { Settings } from '../../src/settings.js';
-import { freshPostgres, startTestCentre, type TestCentre } from '../centre.js';
+import { freshPostgres, startTestCentre, type TestCentre, waitFor } from '../centre.js';
 
 const SECRET = 'staff-webhook-secret';
 const PUBLIC_URL = 'https://qala.example.kz';
-
-async function until<T>(what: string, fn: () => Promise<T | undefined | null | false>, ms = 20_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 let updateIds = 1;
 const person = (id: number, language_code?: string): Person => ({ id, first_name: `Staff ${id}`, ...(language_code ? { language_code } : {}) });
@@ -73,7 +63,7 @@ describe('staff notifications through the Telegram bot', () => {
   const replyTo = async (p: Person, text: string) => {
     const before = fake.sentTo(p.id).length;
     await say(p, text);
-    return (await until(`the bot's answer to ${p.id}`, async () => fake.sentTo(p.id)[before])).text;
+    return (await waitFor(`the bot's answer to ${p.id}`, async () => fake.sentTo(p.id)[before])).text;
   };
   const userId = async (email: string) => (await c.ctx.db.selectFrom('users').select('id').where('email', '=', email).executeTakeFirstOrThrow()).id;
   const linkOf = async (email: string) =>
@@ -125,7 +115,7 @@ describe('staff notifications through the Telegram bot', () => {
 
     const start = await say(water, `/start link-${link.code}`);
     // The chat's app is in English, but the account's locale is Russian: the confirmation speaks Russian.
-    const answer = await until('the confirmation', async () => fake.sentTo(water.id).find((s) => s.text.startsWith('Готово')));
+    const answer = await waitFor('the confirmation', async () => fake.sentTo(water.id).find((s) => s.text.startsWith('Готово')));
     expect(answer.text).toContain('Марат Ибраев');
     expect((await linkOf('executor.water@qala.demo'))?.chat_id).toBe(String(water.id));
     expect((await c.api('/api/v1/auth/me', { token })).body.telegram.linked).toBe(true);
@@ -176,7 +166,7 @@ describe('staff notifications through the Telegram bot', () => {
     });
     expect(t.organisation?.id).toBe('astana-su-arnasy');
     expect(t.status).toBe('assigned');
-    const notice = await until('the notice', async () => fake.sentTo(water.id).find((s) => s.text.includes(t.number)));
+    const notice = await waitFor('the notice', async () => fake.sentTo(water.id).find((s) => s.text.includes(t.number)));
     expect(notice.text).toContain('передано вашей организации');
     // The public address only: street and house, without the flat.
     expect(notice.text.split('\n')).toContain('Адрес: Кенесары, 40');
@@ -186,7 +176,7 @@ describe('staff notifications through the Telegram bot', () => {
     const rows = (await staffRows(waterId)).filter((r) => r.idempotency_key.includes(t.number));
     expect(rows).toHaveLength(1);
     expect(rows[0]?.payload).toMatchObject({ language: 'ru', template: 'staff.assigned' });
-    await until('the row marked sent', async () => (await staffRows(waterId)).find((r) => r.id === rows[0]?.id && r.status === 'sent'));
+    await waitFor('the row marked sent', async () => (await staffRows(waterId)).find((r) => r.id === rows[0]?.id && r.status === 'sent'));
     expect(fake.sentTo(water.id).filter((s) => s.text.includes(t.number))).toHaveLength(1);
     // Not part of the resident's conversation: the public page of the ticket shows no staff notice.
     const page = await c.api(`/api/v1/appeals/${t.number}`);
@@ -200,10 +190,10 @@ describe('staff notifications through the Telegram bot', () => {
     const t = await fileAppeal('Во дворе на улице Кенесары 42 не горят фонари уже неделю, темно и опасно');
     const before = fake.sentTo(water.id).length;
     await act(t.number, { action: 'assign', organisation: 'akimat-esil' });
-    const notice = await until('the notice', async () => fake.sentTo(esil.id).find((s) => s.text.includes(t.number)));
+    const notice = await waitFor('the notice', async () => fake.sentTo(esil.id).find((s) => s.text.includes(t.number)));
     expect(notice.text).toContain('жаңа өтініші сіздің ұйымыңызға жіберілді');
     expect(notice.text).toContain(`${PUBLIC_URL}/#/staff/ticket/${t.number}`);
-    await until('the row marked sent', async () =>
+    await waitFor('the row marked sent', async () =>
       (await staffRows(await userId('executor.esil@qala.demo'))).find((r) => r.idempotency_key.includes(t.number) && r.status === 'sent'),
     );
     expect(fake.sentTo(esil.id).filter((s) => s.text.includes(t.number))).toHaveLength(1);
@@ -256,13 +246,13 @@ describe('staff notifications through the Telegram bot', () => {
     // As if the previous process had crashed after Telegram accepted the message but before the row was marked.
     const row = rows[0] as (typeof rows)[number];
     await c.ctx.db.updateTable('outbox').set({ status: 'pending', attempts: 0, next_attempt_at: new Date() }).where('id', '=', row.id).execute();
-    await until('the row handled again', async () =>
+    await waitFor('the row handled again', async () =>
       c.ctx.db.selectFrom('outbox').select('id').where('id', '=', row.id).where('status', '=', 'sent').where('attempts', '=', 1).executeTakeFirst(),
     );
     // A fresh assignment after the restart still arrives, once.
     const t = await fileAppeal('Нет холодной воды во всём доме на улице Кенесары 46 с самого утра');
     expect(t.organisation?.id).toBe('astana-su-arnasy');
-    await until('the new notice', async () => fake.sentTo(water.id).find((s) => s.text.includes(t.number)));
+    await waitFor('the new notice', async () => fake.sentTo(water.id).find((s) => s.text.includes(t.number)));
     expect(fake.sent.slice(sentBefore).map((s) => s.chat_id)).toEqual([String(water.id)]);
   });
 });

@@ -8,19 +8,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callbackUpdate, FakeTelegram, messageUpdate, type Person } from '../../src/demo/fakes/telegram.js';
 import type { Settings } from '../../src/settings.js';
-import { freshPostgres, startTestCentre, type TestCentre } from '../centre.js';
+import { freshPostgres, startTestCentre, type TestCentre, waitFor } from '../centre.js';
 
 const SECRET = 'webhook-secret_42';
-
-async function until<T>(what: string, fn: () => Promise<T | undefined | null | false>, ms = 20_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 let updateIds = 1;
 const person = (id: number, language_code?: string): Person => ({ id, first_name: `Resident ${id}`, ...(language_code ? { language_code } : {}) });
@@ -64,7 +54,7 @@ describe('telegram bot by webhook', () => {
       .executeTakeFirst();
   const ticket = (number: string) => c.ctx.db.selectFrom('tickets').selectAll().where('number', '=', number).executeTakeFirstOrThrow();
   const sentWith = (chat: number, pred: (text: string) => boolean) =>
-    until(`a message to ${chat}`, async () => fake.sentTo(chat).find((s) => pred(s.text)));
+    waitFor(`a message to ${chat}`, async () => fake.sentTo(chat).find((s) => pred(s.text)));
   const act = async (number: string, body: Record<string, unknown>) => {
     const r = await c.api(`/api/v1/tickets/${number}/actions`, { token: admin, body });
     expect(r.status, r.text).toBe(200);
@@ -74,7 +64,7 @@ describe('telegram bot by webhook', () => {
   const appeal = async (p: Person, text: string) => {
     const u = await send(p, { text });
     const ext = `${p.id}:${u.message.message_id}`;
-    const t = await until('the ticket', () => ticketOf(ext));
+    const t = await waitFor('the ticket', () => ticketOf(ext));
     const ack = await sentWith(p.id, (s) => s.includes(t.number));
     return { update: u, ext, ticket: t, ack };
   };
@@ -98,13 +88,13 @@ describe('telegram bot by webhook', () => {
     expect(stored[0]?.audience).toBe('direct');
     // Written to the bot the watchlist names as iKomek 109's.
     expect(stored[0]?.addressed_to).toEqual(['ikomek109']);
-    const t = await until('the ticket', () => ticketOf(ext));
+    const t = await waitFor('the ticket', () => ticketOf(ext));
     expect(t.channel).toBe('telegram');
     const ack = await sentWith(p.id, (s) => s.includes(t.number));
     expect(ack.text).toMatch(/зарегистрировано под номером/);
     expect(ack.params.reply_parameters).toMatchObject({ message_id: update.message.message_id });
     // The reply is in the ticket's conversation, once, with Telegram's id for it.
-    const out = await until('the recorded reply', async () =>
+    const out = await waitFor('the recorded reply', async () =>
       (
         await c.ctx.db
           .selectFrom('messages')
@@ -153,7 +143,10 @@ describe('telegram bot by webhook', () => {
     const status = await sentWith(p.id, (s) => s.startsWith(`Обращение ${mine.ticket.number}:`));
     expect(status.text).toMatch(/Срок: \d\d\.\d\d\.\d{4}/);
     await send(p, { text: `/status ${mine.ticket.number.toLowerCase()}` });
-    await until('the second answer', async () => fake.sentTo(p.id).filter((s) => s.text.startsWith(`Обращение ${mine.ticket.number}:`)).length === 2);
+    await waitFor(
+      'the second answer',
+      async () => fake.sentTo(p.id).filter((s) => s.text.startsWith(`Обращение ${mine.ticket.number}:`)).length === 2,
+    );
 
     const web = await c.api('/api/v1/appeals', { body: { text: 'Яма на дороге на улице Сыганак 10, машины бьют колёса' } });
     expect(web.status).toBe(201);
@@ -201,7 +194,7 @@ describe('telegram bot by webhook', () => {
     expect(linked.find((m) => m.external_id === `${p.id}:${loc.message.message_id}`)?.location).toEqual({ lat: 51.1283, lon: 71.4305 });
     // Details do not become tickets of their own.
     expect(await ticketOf(`${p.id}:${reply.message.message_id}`)).toBeUndefined();
-    await until(
+    await waitFor(
       'three confirmations',
       async () => fake.sentTo(p.id).filter((s) => s.text === `Добавили к обращению ${a.ticket.number}.`).length === 3,
     );
@@ -248,7 +241,7 @@ describe('telegram bot by webhook', () => {
     const words = await send(q, { text: 'Здесь не работает светофор на перекрёстке, очень опасно' });
     const [w] = await messageRow(`${q.id}:${words.message.message_id}`);
     expect(w?.location).toEqual({ lat: 51.09, lon: 71.41 });
-    expect(await until('its ticket', () => ticketOf(`${q.id}:${words.message.message_id}`))).toBeTruthy();
+    expect(await waitFor('its ticket', () => ticketOf(`${q.id}:${words.message.message_id}`))).toBeTruthy();
   });
 
   it('keeps the phone of the user’s own shared contact for their appeals, and refuses someone else’s', async () => {
@@ -364,8 +357,8 @@ describe('telegram bot by webhook', () => {
     const p = person(5017, 'en');
     fake.failNext('sendMessage', { status: 429, retryAfter: 1 }, 1, (params) => params.chat_id === String(p.id));
     const u = await send(p, { text: 'A tree has fallen across the road on Kabanbay Batyr avenue 12 and blocks traffic' });
-    const t = await until('the ticket', () => ticketOf(`${p.id}:${u.message.message_id}`));
-    const row = await until('the acknowledgement sent', async () => {
+    const t = await waitFor('the ticket', () => ticketOf(`${p.id}:${u.message.message_id}`));
+    const row = await waitFor('the acknowledgement sent', async () => {
       const r = await c.ctx.db.selectFrom('outbox').selectAll().where('ticket_id', '=', t.id).executeTakeFirst();
       return r?.status === 'sent' ? r : undefined;
     });
@@ -428,13 +421,13 @@ describe('telegram bot by polling', () => {
     const c1 = await startTestCentre(settings(true));
     try {
       expect((await fake.postWebhook(`${c1.url}/channels/telegram/webhook`, { update_id: 701, ...first }, SECRET)).status).toBe(409);
-      await until('deleteWebhook', async () => fake.callsOf('deleteWebhook').length > 0);
+      await waitFor('deleteWebhook', async () => fake.callsOf('deleteWebhook').length > 0);
       fake.push({ update_id: 700, ...first });
       const second = fake.push(messageUpdate(fake, p, { text: 'И ещё: на улице Кенесары 42 нет освещения во дворе' }));
       const ext2 = `${p.id}:${(second.message as { message_id: number }).message_id}`;
-      await until('the second message', async () => (await count(c1, ext2)) === 1);
+      await waitFor('the second message', async () => (await count(c1, ext2)) === 1);
       expect(await count(c1, ext)).toBe(1);
-      const cursor = await until('the offset', async () => {
+      const cursor = await waitFor('the offset', async () => {
         const v = (
           await c1.ctx.db
             .selectFrom('channel_cursors')
@@ -446,7 +439,7 @@ describe('telegram bot by polling', () => {
         return v === String(second.update_id + 1) ? v : undefined;
       });
       expect(cursor).toBe(String(second.update_id + 1));
-      const t = await until('the ticket of the second', async () =>
+      const t = await waitFor('the ticket of the second', async () =>
         c1.ctx.db
           .selectFrom('tickets as t')
           .innerJoin('messages as m', 'm.id', 't.source_message_id')
@@ -454,7 +447,7 @@ describe('telegram bot by polling', () => {
           .where('m.external_id', '=', ext2)
           .executeTakeFirst(),
       );
-      await until('its acknowledgement', async () => fake.sentTo(p.id).some((s) => s.text.includes(t.number)));
+      await waitFor('its acknowledgement', async () => fake.sentTo(p.id).some((s) => s.text.includes(t.number)));
     } finally {
       // Stopping does not wait for the 25-second long poll in flight.
       const t0 = Date.now();
@@ -468,7 +461,7 @@ describe('telegram bot by polling', () => {
     const c2 = await startTestCentre(settings(true));
     try {
       const ext3 = `${p.id}:${(third.message as { message_id: number }).message_id}`;
-      await until('the third message', async () => (await count(c2, ext3)) === 1);
+      await waitFor('the third message', async () => (await count(c2, ext3)) === 1);
       const firstPoll = fake.callsOf('getUpdates')[callsBefore];
       expect(firstPoll?.params.offset).toBe(third.update_id);
       expect(await count(c2, ext)).toBe(1);

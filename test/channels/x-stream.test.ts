@@ -8,33 +8,12 @@ import type { Connector } from '../../src/channels/connector.js';
 import { readCursor } from '../../src/channels/connector.js';
 import { XClient } from '../../src/channels/x/api.js';
 import { ReconnectBackoff, ruleTag, XStream } from '../../src/channels/x/stream.js';
-import { type FakeUser, FakeX } from '../../src/demo/fakes/x.js';
+import { FakeX } from '../../src/demo/fakes/x.js';
 import { startTestCentre, type TestCentre, waitFor } from '../centre.js';
+import { AKIM, aigul, BEARER, inbound, john, ticketsFor, USER_TOKEN } from './x-fixtures.js';
 
-const BEARER = 'test-app-bearer';
-const USER_TOKEN = 'test-user-context-token';
-const AKIM = '1500000000000000001';
 const HEATING = '(астана OR astana) (отопление OR батареи OR ЖКХ) -is:retweet';
 const HASHTAG = '#astana109';
-const aigul: FakeUser = { id: '700000001', username: 'aigul_astana', name: 'Айгуль' };
-const john: FakeUser = { id: '700000003', username: 'john_in_astana', name: 'John' };
-
-const inbound = (centre: TestCentre, externalId: string) =>
-  centre.ctx.db
-    .selectFrom('messages')
-    .selectAll()
-    .where('channel', '=', 'x')
-    .where('direction', '=', 'in')
-    .where('external_id', '=', externalId)
-    .execute();
-const ticketsFor = (centre: TestCentre, externalId: string) =>
-  centre.ctx.db
-    .selectFrom('tickets as t')
-    .innerJoin('messages as m', 'm.id', 't.source_message_id')
-    .select(['t.id', 't.number', 't.status', 't.language'])
-    .where('m.channel', '=', 'x')
-    .where('m.external_id', '=', externalId)
-    .execute();
 
 describe('X filtered stream', () => {
   let x: FakeX;

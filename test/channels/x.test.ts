@@ -8,16 +8,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readCursor } from '../../src/channels/connector.js';
 import { fitTweet, tweetLength } from '../../src/channels/x/reply.js';
-import { type FakeUser, FakeX } from '../../src/demo/fakes/x.js';
+import { FakeX } from '../../src/demo/fakes/x.js';
 import type { Settings } from '../../src/settings.js';
 import { freshPostgres, startTestCentre, type TestCentre, waitFor } from '../centre.js';
-
-const BEARER = 'test-app-bearer';
-const USER_TOKEN = 'test-user-context-token';
-const AKIM = '1500000000000000001';
-const aigul: FakeUser = { id: '700000001', username: 'aigul_astana', name: 'Айгуль' };
-const nurlan: FakeUser = { id: '700000002', username: 'nurlan_kz', name: 'Нұрлан' };
-const john: FakeUser = { id: '700000003', username: 'john_in_astana', name: 'John' };
+import { AKIM, aigul, BEARER, inbound, john, nurlan, ticketsFor, USER_TOKEN } from './x-fixtures.js';
 
 const settings = (f: FakeX, watched: string[]): Partial<Settings> => ({
   X_BEARER_TOKEN: BEARER,
@@ -27,22 +21,7 @@ const settings = (f: FakeX, watched: string[]): Partial<Settings> => ({
   X_WATCH_USER_IDS: watched,
 });
 
-const inbound = (centre: TestCentre, externalId: string) =>
-  centre.ctx.db
-    .selectFrom('messages')
-    .selectAll()
-    .where('channel', '=', 'x')
-    .where('direction', '=', 'in')
-    .where('external_id', '=', externalId)
-    .execute();
-const ticketFor = (centre: TestCentre, externalId: string) =>
-  centre.ctx.db
-    .selectFrom('tickets as t')
-    .innerJoin('messages as m', 'm.id', 't.source_message_id')
-    .select(['t.id', 't.number', 't.status', 't.language'])
-    .where('m.channel', '=', 'x')
-    .where('m.external_id', '=', externalId)
-    .executeTakeFirst();
+const ticketFor = async (centre: TestCentre, externalId: string) => (await ticketsFor(centre, externalId))[0];
 
 describe('X mentions of a watched account', () => {
   let x: FakeX;
