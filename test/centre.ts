@@ -114,3 +114,11 @@ export async function waitFor<T>(
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+/** Waits until the pipeline is done with a message, and gives its stage and why it opened no ticket (if so). */
+export function processed(centre: TestCentre, messageId: number) {
+  return waitFor('the pipeline to finish the message', async () => {
+    const row = await centre.ctx.db.selectFrom('messages').select(['stage', 'no_ticket_reason']).where('id', '=', messageId).executeTakeFirst();
+    return row?.stage === 'done' && row;
+  });
+}

@@ -2,7 +2,7 @@
 // post on the Page arrives by the `feed` webhook, is stored once, becomes a ticket, and is answered in its thread.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeGraph, feedNotification, sendWebhook } from '../../src/demo/fakes/meta.js';
-import { startTestCentre, type TestCentre, waitFor } from '../centre.js';
+import { processed, startTestCentre, type TestCentre, waitFor } from '../centre.js';
 
 const PAGE = '104000000000001';
 const SECRET = 'test-app-secret';
@@ -129,14 +129,7 @@ describe('a resident’s comment on the Page', () => {
     const note = comment(`${PAGE}_5003`, '5003_7201', 'Спасибо большое за новый парк, очень красиво и уютно! Молодцы!');
     expect((await webhook(note)).status).toBe(200);
     const [m] = await messagesOf('comment:5003_7201');
-    const done = await waitFor('triage', async () => {
-      const row = await c.ctx.db
-        .selectFrom('messages')
-        .select(['stage', 'no_ticket_reason'])
-        .where('id', '=', m?.id as number)
-        .executeTakeFirst();
-      return row?.stage === 'done' && row;
-    });
+    const done = await processed(c, m?.id as number);
     expect(done.no_ticket_reason).toMatch(/^kind:(thanks|noise)$/);
     expect(await ticketOf(m?.id as number)).toBeUndefined();
     expect(repliesOn('5003_7201')).toHaveLength(0);

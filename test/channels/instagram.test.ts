@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readCursor } from '../../src/channels/connector.js';
 import { FakeGraph, graphTime, mentionNotification, sendWebhook } from '../../src/demo/fakes/meta.js';
-import { freshPostgres, startTestCentre, type TestCentre, waitFor } from '../centre.js';
+import { freshPostgres, processed, startTestCentre, type TestCentre, waitFor } from '../centre.js';
 
 const IG = '17841400000000001';
 const SECRET = 'test-app-secret';
@@ -134,14 +134,7 @@ describe('a comment mention', () => {
     mentionComment('c-thanks', 'm-park', '@astana.akimat Спасибо большое за новый парк, очень красиво и уютно! Молодцы!');
     expect((await webhook(mentionNotification(IG, { media_id: 'm-park', comment_id: 'c-thanks' }))).status).toBe(200);
     const [m] = await messagesOf(c, 'comment:c-thanks');
-    const done = await waitFor('triage', async () => {
-      const row = await c.ctx.db
-        .selectFrom('messages')
-        .select(['stage', 'no_ticket_reason'])
-        .where('id', '=', m?.id as number)
-        .executeTakeFirst();
-      return row?.stage === 'done' && row;
-    });
+    const done = await processed(c, m?.id as number);
     expect(done.no_ticket_reason).toMatch(/^kind:(thanks|noise)$/);
     expect(await ticketOf(m?.id as number)).toBeUndefined();
     expect(repliesOn('c-thanks')).toHaveLength(0);
