@@ -32,11 +32,11 @@ export interface Received {
 }
 
 export async function receive(ctx: Context, msg: InboundMessage): Promise<Received> {
+  const heard = await hear(ctx.db, msg.channel, msg.addressedTo ?? [], msg.text);
   const result = await ctx.db.transaction().execute(async (tx) => {
     const existing = await findMessage(tx, msg.channel, msg.externalId);
     if (existing) return { messageId: existing, duplicate: true };
     const residentId = msg.sender ? await resolveResident(tx, msg.channel, msg.sender) : null;
-    const heard = await hear(tx, msg.channel, msg.addressedTo ?? [], msg.text);
     const row = await tx
       .insertInto('messages')
       .values({

@@ -1,14 +1,12 @@
 // Listening for whom and for what: the watchlist (officials' accounts, hashtags, keywords) from the city's
 // configuration, editable by admins, and the attribution of each inbound message to the officials it tags.
-import { sql, type Transaction } from 'kysely';
+import { sql } from 'kysely';
 import type { City } from '../config/load.js';
 import type { Database } from '../store/db.js';
-import type { DB } from '../store/schema.js';
-
-type Executor = Database | Transaction<DB>;
 
 /** Configuration into the database at start; entries an admin edited are theirs and are left alone. */
 export async function syncWatchlist(db: Database, city: City, opts: { demo: boolean }): Promise<void> {
+  forgetWatchlist(db);
   await db.transaction().execute(async (tx) => {
     for (const a of city.watchlists.accounts) {
       if (a.demo && !opts.demo) continue;
@@ -46,6 +44,31 @@ export async function syncWatchlist(db: Database, city: City, opts: { demo: bool
   });
 }
 
+// Every inbound message is matched against the watchlist: it is read from the database at most every few seconds
+// per process (an admin's edit in this process is seen at once, in another within CACHE_MS).
+const CACHE_MS = 5_000;
+const cache = new WeakMap<Database, { at: number; list: ReturnType<typeof readWatchlist> }>();
+
+async function readWatchlist(db: Database) {
+  const accounts = await db.selectFrom('watch_accounts').select(['id', 'handles']).where('active', '=', true).execute();
+  const terms = await db.selectFrom('watch_terms').select(['kind', 'term']).execute();
+  return { accounts, terms };
+}
+
+function watchlist(db: Database) {
+  const hit = cache.get(db);
+  if (hit && Date.now() - hit.at < CACHE_MS) return hit.list;
+  const list = readWatchlist(db);
+  cache.set(db, { at: Date.now(), list });
+  list.catch(() => cache.delete(db));
+  return list;
+}
+
+/** After an edit: the next message reads the watchlist afresh. */
+export function forgetWatchlist(db: Database): void {
+  cache.delete(db);
+}
+
 export interface Heard {
   /** Watched accounts the message tags or answers. */
   accounts: string[];
@@ -60,11 +83,8 @@ const HASHTAG = /(?:^|[^\p{L}\p{N}_#])#([\p{L}\p{N}_]{2,64})/gu;
  * Which watched officials a message is addressed to: the platform's own account references (`refs`: the account
  * the platform says was mentioned or whose page was written on) and @handles in the text, on that channel.
  */
-export async function hear(db: Executor, channel: string, refs: readonly string[], text: string): Promise<Heard> {
-  const [accounts, terms] = await Promise.all([
-    db.selectFrom('watch_accounts').select(['id', 'handles']).where('active', '=', true).execute(),
-    db.selectFrom('watch_terms').select(['kind', 'term']).execute(),
-  ]);
+export async function hear(db: Database, channel: string, refs: readonly string[], text: string): Promise<Heard> {
+  const { accounts, terms } = await watchlist(db);
   const mentioned = new Set([
     ...refs.map((r) => r.replace(/^@/, '').toLowerCase()),
     ...[...text.matchAll(MENTION)].map((m) => (m[1] as string).toLowerCase()),

@@ -5,7 +5,8 @@ import { type CentrePermission, canCentre } from '../../auth/policies.js';
 import { Localized } from '../../config/schema.js';
 import type { Context } from '../../context.js';
 import { AppError } from '../../errors.js';
-import { commitChange } from '../../outbox/change.js';
+import { forgetWatchlist } from '../../inbox/watchlist.js';
+import { type Change, commitChange } from '../../outbox/change.js';
 import { requireUser, staff } from '../auth.js';
 
 const secured = { security: [{ bearer: [] }], tags: ['watchlist'] };
@@ -35,6 +36,9 @@ export const watchlistRoutes =
   (ctx: Context): FastifyPluginAsyncZod =>
   async (app) => {
     app.addHook('preHandler', requireUser(ctx));
+    // Each edit is audited, and the next message heard reads the watchlist afresh.
+    const edit = <T>(user: { id: number }, fn: (change: Change) => Promise<T>) =>
+      commitChange(ctx.db, { type: 'user', id: String(user.id) }, fn).finally(() => forgetWatchlist(ctx.db));
     const allow = (req: Parameters<typeof staff>[0], p: CentrePermission, what: string) => {
       if (!canCentre(staff(req), p)) throw AppError.forbidden(what);
       return staff(req);
@@ -75,7 +79,7 @@ export const watchlistRoutes =
         const b = req.body;
         if (b.organisation && !ctx.city.organisations.some((o) => o.id === b.organisation))
           throw AppError.validation(`unknown organisation ${b.organisation}`);
-        await commitChange(ctx.db, { type: 'user', id: String(user.id) }, async (change) => {
+        await edit(user, async (change) => {
           const row = {
             name: JSON.stringify(b.name),
             title: JSON.stringify(b.title),
@@ -100,7 +104,7 @@ export const watchlistRoutes =
       { schema: { ...secured, summary: 'Stop watching an account', params: z.object({ id: z.string().max(64) }) } },
       async (req) => {
         const user = allow(req, 'watchlist_edit', 'edit the watchlist');
-        const done = await commitChange(ctx.db, { type: 'user', id: String(user.id) }, async (change) => {
+        const done = await edit(user, async (change) => {
           // Kept as the admin's (inactive), so the configuration does not bring it back at the next start.
           const r = await change.tx
             .updateTable('watch_accounts')
@@ -136,7 +140,7 @@ export const watchlistRoutes =
       async (req) => {
         const user = staff(req);
         if (!user.watchAccounts.includes(req.params.id)) throw AppError.forbidden(`change watched account ${req.params.id}`);
-        await commitChange(ctx.db, { type: 'user', id: String(user.id) }, async (change) => {
+        await edit(user, async (change) => {
           await change.tx
             .updateTable('watch_accounts')
             .set({ handles: JSON.stringify(req.body.handles), source: 'admin', updated_at: new Date() })
@@ -151,7 +155,7 @@ export const watchlistRoutes =
     app.put('/watchlist/terms', { schema: { ...secured, summary: 'Replace the watched hashtags and keywords', body: Terms } }, async (req) => {
       const user = allow(req, 'watchlist_edit', 'edit the watchlist');
       const b = req.body;
-      await commitChange(ctx.db, { type: 'user', id: String(user.id) }, async (change) => {
+      await edit(user, async (change) => {
         await change.tx.deleteFrom('watch_terms').execute();
         const rows = [
           ...b.hashtags.map((term) => ({ kind: 'hashtag' as const, language: 'any' as const, term, source: 'admin' as const })),
