@@ -120,7 +120,11 @@ describe('e-mail channel', () => {
     expect(smtp.accepted.at(-1)?.user).toBe(smtp.user);
     expect(imap.byUid(uid)?.flags.has('\\Seen')).toBe(true);
     // The answer is in the ticket's conversation, with the Message-ID a reply will quote.
-    const out = await c.ctx.db.selectFrom('messages').selectAll().where('channel', '=', 'email').where('direction', '=', 'out').execute();
+    // The server accepts the mail a moment before the relay records it in the conversation.
+    const out = await waitFor('the reply recorded', async () => {
+      const rows = await c.ctx.db.selectFrom('messages').selectAll().where('channel', '=', 'email').where('direction', '=', 'out').execute();
+      return rows.some((m) => m.raw.message_id === ack.messageId) && rows;
+    });
     expect(out.map((m) => m.raw.message_id)).toContain(ack.messageId);
 
     // The same mail again (copied back into the mailbox, or re-read after a crash): nothing new.

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readCursor } from '../../src/channels/connector.js';
 import { FakeGraph, graphTime, mentionNotification, sendWebhook } from '../../src/demo/fakes/meta.js';
+import { forgetWatchlist } from '../../src/inbox/watchlist.js';
 import { freshPostgres, processed, startTestCentre, type TestCentre, waitFor } from '../centre.js';
 
 const IG = '17841400000000001';
@@ -41,6 +42,7 @@ beforeAll(async () => {
       source: 'admin',
     })
     .execute();
+  forgetWatchlist(c.ctx.db); // as the admin API does after an edit
 });
 afterAll(async () => {
   await c?.close();

@@ -84,13 +84,17 @@ describe('X mentions of a watched account', () => {
     expect(repliesTo(tweet.id)).toHaveLength(2);
     // Both replies were posted with the city's user token and recorded in the ticket's conversation.
     expect(x.callsTo('tweets').every((call) => call.auth === USER_TOKEN)).toBe(true);
-    const out = await c.ctx.db
-      .selectFrom('messages as m')
-      .innerJoin('ticket_messages as tm', 'tm.message_id', 'm.id')
-      .select(['m.raw'])
-      .where('tm.ticket_id', '=', t?.id as number)
-      .where('m.direction', '=', 'out')
-      .execute();
+    // X accepts a reply a moment before the relay records it in the conversation.
+    const out = await waitFor('both replies recorded', async () => {
+      const rows = await c.ctx.db
+        .selectFrom('messages as m')
+        .innerJoin('ticket_messages as tm', 'tm.message_id', 'm.id')
+        .select(['m.raw'])
+        .where('tm.ticket_id', '=', t?.id as number)
+        .where('m.direction', '=', 'out')
+        .execute();
+      return rows.length === 2 && rows;
+    });
     expect(out.map((m) => m.raw.platform_id).sort()).toEqual(
       repliesTo(tweet.id)
         .map((p) => p.id)
