@@ -304,7 +304,7 @@ describe.skipIf(!HAVE_CHROMIUM)(HAVE_CHROMIUM ? 'web page in a browser' : `web p
     await page.click('[data-lang="kk"]');
     await page.click('[data-learning-link]');
     await expect.poll(() => page.textContent('#staff-learning h2')).toBe(w.kk('learning.title'));
-    expect(await page.textContent('#staff-learning')).toContain(w.kk('learning.engine.keywords'));
+    await expect.poll(() => page.textContent('#staff-learning')).toContain(w.kk('learning.engine.keywords')); // the figures load after the heading
     await page.click(`#staff-learning button:has-text("${w.kk('learning.retrain')}")`);
     await expect.poll(() => page.textContent('#staff-learning [data-status]')).toContain(String(centre.ctx.city.triage.model.min_examples));
     expect(await unnamed(page)).toEqual([]);
