@@ -17,5 +17,7 @@ export interface Context {
   /** The seed keywords, and the learnt model once one is active. */
   triage: LiveTriage;
   log: Logger;
+  /** The time now. Everything that acts on deadlines asks here, so tests can move the clock. */
+  now(): Date;
   failpoint(name: Failpoint): void;
 }

@@ -13,6 +13,8 @@ import { createLogger } from './log.js';
 import { conversationDeliverer, OutboxRelay } from './outbox/relay.js';
 import { recover, registerStages } from './pipeline.js';
 import type { Settings } from './settings.js';
+import { SWEEPS } from './sla/sweeps.js';
+import { startTicker } from './sla/ticker.js';
 import { openStore } from './store/db.js';
 import { migrate } from './store/migrate.js';
 import { createTriageEngine } from './triage/create.js';
@@ -45,7 +47,7 @@ export async function buildContext(settings: Settings): Promise<Context> {
     categories: new Set(city.categories.map((c) => c.code)),
   });
   await triage.sync(true);
-  return { settings, city, store, db: store.db, queue, triage, log, failpoint: failpoints(settings.QALA_FAILPOINTS) };
+  return { settings, city, store, db: store.db, queue, triage, log, now: () => new Date(), failpoint: failpoints(settings.QALA_FAILPOINTS) };
 }
 
 export async function startCentre(settings: Settings, opts: { demo?: boolean } = {}): Promise<Centre> {
@@ -70,6 +72,7 @@ export async function startCentre(settings: Settings, opts: { demo?: boolean } =
     relay.start();
     for (const c of connectors) await c.start?.();
   }
+  const ticker = runWorkers ? startTicker(ctx, SWEEPS, settings.QALA_SWEEP_SECONDS * 1000) : null;
   if (opts.demo) {
     const seeded = await seedDemo(ctx);
     if (seeded.users || seeded.appeals) log.info(seeded, 'demo data loaded');
@@ -87,6 +90,7 @@ export async function startCentre(settings: Settings, opts: { demo?: boolean } =
     async close() {
       await app?.close();
       if (runWorkers) for (const c of connectors) await c.stop?.();
+      await ticker?.stop();
       await relay.stop();
       await ctx.queue.stop();
       await ctx.store.close();

@@ -48,6 +48,8 @@ export const Settings = z.object({
   INSTAGRAM_ACCOUNT_ID: z.string().min(1).optional(),
   FACEBOOK_PAGE_ID: z.string().min(1).optional(),
   /** Catch-up polling of Instagram tags (mentions missed while the webhook was down). */
+  /** How often deadlines are checked for escalations, return timers and the resident's confirmation window. */
+  QALA_SWEEP_SECONDS: z.coerce.number().positive().default(30),
   META_POLL_SECONDS: z.coerce.number().positive().default(300),
   // --- X ---
   X_BEARER_TOKEN: z.string().min(1).optional(),

@@ -21,6 +21,7 @@ const EXPECTED: Record<Role, TicketPermission[]> = {
   supervisor: ['list', 'read', 'assign', 'reopen', 'close'],
   operator: ['list', 'read', 'file_phone_call', 'assign', 'resolve', 'close', 'reopen', 'reject', 'mark_duplicate'],
   executor: ['list', 'read', 'start', 'resolve'],
+  head: ['list', 'read', 'start', 'resolve'],
   official: ['list', 'read'],
 };
 

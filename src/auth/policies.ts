@@ -1,7 +1,7 @@
 // Who may do what, declared in one table per resource and checked through `can`. Tested as a matrix.
 import type { TicketAction } from '../tickets/lifecycle.js';
 
-export const ROLES = ['admin', 'supervisor', 'operator', 'executor', 'official'] as const;
+export const ROLES = ['admin', 'supervisor', 'operator', 'executor', 'head', 'official'] as const;
 export type Role = (typeof ROLES)[number];
 
 export interface StaffUser {
@@ -10,7 +10,8 @@ export interface StaffUser {
   name: string;
   locale: string;
   roles: Role[];
-  /** Organisations whose tickets an executor works (their own and, later, its children). */
+  /** Organisations whose tickets an executor or head works: their own and every organisation below it
+   * (a department oversees its contractors). */
   organisations: string[];
   /** For an official: the watched accounts they are; they see the tickets residents opened by tagging them. */
   watchAccounts: string[];
@@ -55,6 +56,8 @@ const TICKET_POLICY: Record<Role, Partial<Record<TicketPermission, Rule>>> = {
     mark_duplicate: always,
   },
   executor: { list: always, read: ownOrganisation, start: ownOrganisation, resolve: ownOrganisation },
+  // The head of an organisation: everything its executors may do; escalations reach them.
+  head: { list: always, read: ownOrganisation, start: ownOrganisation, resolve: ownOrganisation },
   official: { list: always, read: addressedToThem },
 };
 
@@ -62,12 +65,15 @@ export function can(user: StaffUser, permission: TicketPermission, ticket?: Tick
   return user.roles.some((role) => TICKET_POLICY[role][permission]?.(user, ticket) ?? false);
 }
 
-/** Executors see only their organisations' tickets, officials those addressed to them; everyone else with `list` sees all. */
+const ORGANISATION_SCOPED: ReadonlySet<Role> = new Set(['executor', 'head']);
+
+/** Executors and heads see only their organisations' tickets, officials those addressed to them; everyone else with
+ * `list` sees all. */
 export function listScope(user: StaffUser): { organisations?: string[]; addressedTo?: string[] } | 'all' {
-  const wide = user.roles.some((r) => r !== 'executor' && r !== 'official' && TICKET_POLICY[r].list);
+  const wide = user.roles.some((r) => !ORGANISATION_SCOPED.has(r) && r !== 'official' && TICKET_POLICY[r].list);
   if (wide) return 'all';
   return {
-    ...(user.roles.includes('executor') ? { organisations: user.organisations } : {}),
+    ...(user.roles.some((r) => ORGANISATION_SCOPED.has(r)) ? { organisations: user.organisations } : {}),
     ...(user.roles.includes('official') ? { addressedTo: user.watchAccounts } : {}),
   };
 }
@@ -80,6 +86,7 @@ const CENTRE_POLICY: Record<Role, CentrePermission[]> = {
   supervisor: ['triage_read', 'triage_retrain', 'watchlist_read', 'deliveries'],
   operator: ['triage_read', 'watchlist_read', 'deliveries'],
   executor: [],
+  head: [],
   official: [],
 };
 

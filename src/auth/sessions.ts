@@ -1,5 +1,6 @@
 // Staff sessions: an opaque random token for the client, only its SHA-256 kept in the database.
 import { createHash, randomBytes } from 'node:crypto';
+import { sql } from 'kysely';
 import type { Database } from '../store/db.js';
 import { verifyPassword } from './passwords.js';
 import { ROLES, type Role, type StaffUser } from './policies.js';
@@ -39,9 +40,24 @@ export async function loadStaffUser(db: Database, id: number): Promise<StaffUser
     name: u.name,
     locale: u.locale,
     roles: ms.map((m) => m.role).filter((r): r is Role => (ROLES as readonly string[]).includes(r)),
-    organisations: ms.flatMap((m) => (m.organisation_id ? [m.organisation_id] : [])),
+    organisations: await withDescendants(
+      db,
+      ms.flatMap((m) => (m.organisation_id ? [m.organisation_id] : [])),
+    ),
     watchAccounts: ms.flatMap((m) => (m.watch_account_id ? [m.watch_account_id] : [])),
   };
+}
+
+/** The organisations and every organisation below them in the hierarchy (department → contractor). */
+async function withDescendants(db: Database, roots: string[]): Promise<string[]> {
+  if (!roots.length) return [];
+  const { rows } = await sql<{ id: string }>`
+    WITH RECURSIVE below(id) AS (
+      SELECT id FROM organisations WHERE id IN (${sql.join(roots)})
+      UNION
+      SELECT o.id FROM organisations o JOIN below b ON o.parent_id = b.id
+    ) SELECT id FROM below`.execute(db);
+  return [...new Set([...roots, ...rows.map((r) => r.id)])];
 }
 
 const DUMMY_HASH = 'scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';

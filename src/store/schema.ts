@@ -122,6 +122,13 @@ export interface TicketsTable {
   resolved_at: NullableTimestamp;
   closed_at: NullableTimestamp;
   version: Generated<number>;
+  assigned_at: NullableTimestamp;
+  accepted_at: NullableTimestamp;
+  paused_at: NullableTimestamp;
+  paused_minutes: Generated<number>;
+  at_risk_at: NullableTimestamp;
+  reopen_count: Generated<number>;
+  handback_count: Generated<number>;
 }
 
 export interface TicketMessagesTable {
@@ -141,7 +148,7 @@ export interface UsersTable {
 
 export interface MembershipsTable {
   user_id: number;
-  role: 'admin' | 'supervisor' | 'operator' | 'executor' | 'official';
+  role: 'admin' | 'supervisor' | 'operator' | 'executor' | 'head' | 'official';
   organisation_id: string | null;
   /** For an official: the watched account they are. */
   watch_account_id: ColumnType<string | null, string | null | undefined, string | null>;
