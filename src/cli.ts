@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { REGISTRY_USAGE, registryCommand } from './routing/command.js';
 import { readSettings, type Settings } from './settings.js';
 import { DEADLINE_USAGE, deadlineCommand } from './sla/command.js';
 import { evalCommand, MODEL_USAGE, trainCommand, triageCommand } from './triage/model/commands.js';
@@ -18,6 +19,7 @@ const USAGE = `usage: qala <command> [options]
                    re-importing adds nothing
 ${MODEL_USAGE}
 ${DEADLINE_USAGE}
+${REGISTRY_USAGE}
 Settings come from the environment: see docs/configuration.md.`;
 
 /** A demo Open311 key, kept in the data directory so it survives restarts. */
@@ -146,6 +148,7 @@ try {
   else if (command === 'migrate') await migrateOnly();
   else if (command === 'import') await importMessages(rest);
   else if (command === 'deadline') await deadlineCommand(rest);
+  else if (command === 'registry') await registryCommand(rest);
   else if (command === 'train') await trainCommand(rest);
   else if (command === 'triage') await triageCommand(rest);
   else if (command === 'eval') await evalCommand(rest);

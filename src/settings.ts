@@ -80,6 +80,9 @@ export const Settings = z.object({
   SMTP_URL: z.string().url().optional(),
   MAIL_FROM: z.string().min(3).optional(),
   MAIL_POLL_SECONDS: z.coerce.number().positive().default(30),
+  /** Staff work notifications (new ticket, at risk, overdue, reopened, daily summary) by e-mail as well, to each
+   * user's account address, through SMTP_URL and MAIL_FROM. Off by default: the mailbox is the residents' channel. */
+  STAFF_MAIL: z.stringbool().default(false),
 });
 export type Settings = z.infer<typeof Settings>;
 

@@ -56,6 +56,8 @@ export async function testSettings(overrides: Partial<Settings> = {}): Promise<{
     OPEN311_API_KEYS: [OPEN311_KEY],
     PUBLIC_RATE_LIMIT: 10_000,
     QALA_FAILPOINTS: '',
+    // Tests drive the deadline sweeps themselves (sweepOnce with a chosen clock); the timer stays out of the way.
+    QALA_SWEEP_SECONDS: 3600,
     ...overrides,
   };
   return { settings, cleanup };

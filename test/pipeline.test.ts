@@ -80,11 +80,22 @@ describe('replaying stages', () => {
   it('opens exactly one ticket when two workers route the same message at once', async () => {
     const { messageId } = await receive(c.ctx, inbound('concurrent-route'));
     await triageMessage(c.ctx, messageId);
-    const before = await counts();
+    const opened = async () =>
+      Number(
+        (
+          await c.ctx.db
+            .selectFrom('audit_log')
+            .select((eb) => eb.fn.countAll().as('n'))
+            .where('action', '=', 'ticket.opened')
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+    const before = { ...(await counts()), opened: await opened() };
     await Promise.all([routeMessage(c.ctx, messageId), routeMessage(c.ctx, messageId), routeMessage(c.ctx, messageId)]);
-    const after = await counts();
+    const after = { ...(await counts()), opened: await opened() };
     expect(after.tickets - before.tickets).toBe(1);
-    expect(after.audit - before.audit).toBe(1);
+    // The same text as earlier tests also joins their incident (audited apart); the ticket is opened once.
+    expect(after.opened - before.opened).toBe(1);
     expect(after.outbox - before.outbox).toBe(1);
   });
 });

@@ -1,8 +1,11 @@
-// The resident's part: file an appeal and get a receipt; look an appeal up by its number.
+// The resident's part: file an appeal and get a receipt with a private link; look an appeal up by its number —
+// with the key kept on this device, the resident's own view and the loop after resolution (appeal-loop.js).
 import { api, errorText, idempotencyKey, loadReference, names } from './api.js';
 import { clearProblems, geolocate, photoProblem, previewPhotos, readAppeal, showProblem } from './appeal-form.js';
+import { loopSection } from './appeal-loop.js';
 import { $, clear, facts, h, say, statusBadge } from './dom.js';
 import { formatDateTime, LANGS, lang, t } from './i18n.js';
+import { keyFor, noteStatus, privateLink, remember, renderMyAppeals, splitKey } from './my-appeals.js';
 
 export const TICKET_NUMBER = /^[A-Z]{2,5}-\d{4}-\d{6,}$/;
 
@@ -40,6 +43,12 @@ function renderReceipt() {
   const link = $('[data-track-link]', box);
   link.hidden = !appeal.receipt.number;
   if (appeal.receipt.number) link.href = `#/track/${encodeURIComponent(appeal.receipt.number)}`;
+  // The access key is given once: shown here as a private link, and kept on this device.
+  const priv = $('[data-private]', box);
+  const key = appeal.receipt.number && appeal.receipt.access_key;
+  priv.hidden = !key;
+  if (key) $('[data-link]', priv).value = privateLink(appeal.receipt.number, key);
+  say($('[data-copied]', priv), '');
 }
 
 export function initAppeal() {
@@ -75,6 +84,7 @@ export function initAppeal() {
       const body = await readAppeal(form);
       const [r] = await Promise.all([api('/appeals', { body, headers: { 'idempotency-key': appeal.key } }), loadReference()]);
       appeal.receipt = r;
+      if (r.number && r.access_key) remember({ number: r.number, key: r.access_key, status: r.status, filed_at: r.created_at });
       appeal.key = idempotencyKey();
       form.reset();
       previewPhotos(photos, $('[data-thumbs]', form), $('[data-photos-summary]', form));
@@ -91,6 +101,18 @@ export function initAppeal() {
     }
   });
 
+  $('[data-copy]', receipt).addEventListener('click', async () => {
+    const input = $('[data-link]', receipt);
+    input.select();
+    try {
+      await navigator.clipboard.writeText(input.value);
+      say($('[data-copied]', receipt), t('receipt.private.copied'), 'ok');
+    } catch {
+      // No clipboard here (an insecure origin, or refused): the link is selected for the resident to copy.
+      say($('[data-copied]', receipt), t('receipt.private.select'), 'info');
+    }
+  });
+
   $('[data-new]', receipt).addEventListener('click', () => {
     receipt.hidden = true;
     form.hidden = false;
@@ -100,17 +122,20 @@ export function initAppeal() {
 
 // ── Tracking ───────────────────────────────────────────────────────────────────────────────────────────────
 
-const track = { number: '', result: null };
+const track = { number: '', result: null, key: null };
 
+/** The appeal as the centre gave it: the key holder's own view (with the loop) or the public one. */
 function renderTrack() {
   const out = clear($('#track-result'));
+  renderMyAppeals();
   const a = track.result;
   if (!a) return;
+  const own = Array.isArray(a.conversation);
   const replies = a.replies ?? [];
   out.append(
     h(
       'article',
-      { class: 'card', 'aria-labelledby': 'track-number' },
+      { class: 'card', 'aria-labelledby': 'track-number', 'data-view': own ? 'own' : 'public' },
       h('h2', { id: 'track-number', 'data-number': '' }, a.number),
       facts([
         ['track.status', statusBadge(a.status)],
@@ -120,25 +145,64 @@ function renderTrack() {
         ['track.created', formatDateTime(a.created_at)],
         ['track.updated', formatDateTime(a.updated_at)],
         ['receipt.deadline', formatDateTime(a.deadline)],
+        ['track.reopened', a.reopen_count ? String(a.reopen_count) : null],
       ]),
-      h('h3', { i18n: 'track.replies' }),
-      replies.length
-        ? h(
-            'ol',
-            { class: 'replies' },
-            replies.map((r) => h('li', {}, h('p', { class: 'reply-text' }, r.text), h('p', { class: 'meta' }, formatDateTime(r.at)))),
-          )
-        : h('p', { class: 'muted', i18n: 'track.no_replies' }),
+      own
+        ? loopSection(a, track.key, {
+            status: $('#view-track [data-status]'),
+            redraw: (view) => shown(view),
+            reload: () => lookUp(a.number).catch(() => null),
+          })
+        : [
+            h('h3', { i18n: 'track.replies' }),
+            replies.length
+              ? h(
+                  'ol',
+                  { class: 'replies' },
+                  replies.map((r) => h('li', {}, h('p', { class: 'reply-text' }, r.text), h('p', { class: 'meta' }, formatDateTime(r.at)))),
+                )
+              : h('p', { class: 'muted', i18n: 'track.no_replies' }),
+            h('p', { class: 'hint', i18n: track.key ? 'track.key_rejected' : 'track.public_only' }),
+          ],
     ),
   );
 }
 
-/** Shows the appeal with this number (from the route #/track/NUMBER); an empty number just shows the form. */
-export async function showTrack(number) {
+function shown(a) {
+  track.result = a;
+  if (Array.isArray(a.conversation)) noteStatus(a.number, a.status);
+  renderTrack();
+  return a;
+}
+
+/** Asks for the appeal with the key kept for it, if any; a key that no longer opens it falls back to the public view. */
+async function lookUp(number) {
+  const path = `/appeals/${encodeURIComponent(number)}?lang=${lang()}`;
+  track.key = keyFor(number);
+  let a;
+  if (track.key) {
+    try {
+      a = await api(path, { headers: { 'x-appeal-key': track.key } });
+    } catch (err) {
+      if (err.code !== 'not_found') throw err;
+    }
+  }
+  a ??= await api(path);
+  if (track.number !== number) return null; // a newer look-up started meanwhile
+  return shown(a);
+}
+
+/** Shows the appeal with this number (from the route #/track/NUMBER[?key=…]); an empty number just shows the form. */
+export async function showTrack(route) {
   const form = $('#track-form');
   const status = $('#view-track [data-status]');
   const input = form.elements.namedItem('number');
-  const wanted = (number ?? '').trim().toUpperCase();
+  const { number: wanted, key } = splitKey(route);
+  if (key && TICKET_NUMBER.test(wanted)) {
+    // A private link: keep its key on this device and take it out of the address bar (and of shared screenshots).
+    remember({ number: wanted, key });
+    history.replaceState(null, '', `#/track/${encodeURIComponent(wanted)}`);
+  }
   if (wanted) input.value = wanted;
   say(status, '');
   input.removeAttribute('aria-invalid');
@@ -153,10 +217,7 @@ export async function showTrack(number) {
   track.number = wanted;
   clear($('#track-result')).append(h('p', { class: 'muted', i18n: 'loading' }));
   try {
-    const [a] = await Promise.all([api(`/appeals/${encodeURIComponent(wanted)}?lang=${lang()}`), loadReference()]);
-    if (track.number !== wanted) return; // a newer look-up started meanwhile
-    track.result = a;
-    renderTrack();
+    await Promise.all([lookUp(wanted), loadReference()]);
   } catch (err) {
     track.result = null;
     clear($('#track-result'));
@@ -179,10 +240,12 @@ export function initTrack() {
     if (location.hash === target) showTrack(n);
     else location.hash = target;
   });
+  renderMyAppeals();
 }
 
 /** After a change of language: names in the new language (the replies stay in the resident's own). */
 export function relocalizeResident() {
   renderReceipt();
   if (track.result) showTrack(track.result.number);
+  else renderMyAppeals();
 }

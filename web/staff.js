@@ -3,14 +3,17 @@ import { ApiError, api, errorText, idempotencyKey, loadReference, names, session
 import { clearProblems, readAppeal, showProblem } from './appeal-form.js';
 import { $, clear, h, say, statusBadge } from './dom.js';
 import { formatDateTime, label, t } from './i18n.js';
+import { onIncidentsAuthLost, rerenderIncidents, showIncident, showIncidents } from './incidents.js';
 import { showLearning } from './learning.js';
 import { receiptBody } from './resident.js';
 import { onAuthLost, rerenderTicket, showTicket } from './ticket.js';
 
 const state = { ready: null, route: [], tickets: null, phoneReceipt: null, phoneKey: idempotencyKey(), busy: false };
-const SECTIONS = { list: '#staff-list', ticket: '#staff-ticket', phone: '#staff-phone', learning: '#staff-learning' };
+const SECTIONS = { list: '#staff-list', ticket: '#staff-ticket', phone: '#staff-phone', learning: '#staff-learning', incidents: '#staff-incidents' };
 
 const canFilePhoneCalls = () => (session.user?.roles ?? []).some((r) => r === 'operator' || r === 'admin');
+// Incidents are the centre's and the organisations' (officials follow what was addressed to them, ticket by ticket).
+const canSeeIncidents = () => (session.user?.roles ?? []).some((r) => r !== 'official');
 const canSeeLearning = () => (session.user?.roles ?? []).some((r) => r === 'operator' || r === 'supervisor' || r === 'admin');
 
 /** Checks a token kept from earlier in this tab; a stale one is dropped. */
@@ -44,6 +47,7 @@ export async function showStaff(route = []) {
   $('[data-who]').textContent = t('staff.who', { name: user.name, roles: user.roles.map((r) => label('role', r)).join(', ') });
   $('[data-phone-link]').hidden = !canFilePhoneCalls();
   $('[data-learning-link]').hidden = !canSeeLearning();
+  $('[data-incidents-link]').hidden = !canSeeIncidents();
   const [sub, arg] = route;
   const which =
     sub === 'ticket' && arg
@@ -52,7 +56,9 @@ export async function showStaff(route = []) {
         ? 'phone'
         : sub === 'learning' && canSeeLearning()
           ? 'learning'
-          : 'list';
+          : (sub === 'incidents' || (sub === 'incident' && arg)) && canSeeIncidents()
+            ? 'incidents'
+            : 'list';
   for (const [k, sel] of Object.entries(SECTIONS)) $(sel).hidden = k !== which;
   for (const a of document.querySelectorAll('[data-sub]')) {
     if (a.dataset.sub === which) a.setAttribute('aria-current', 'page');
@@ -61,6 +67,7 @@ export async function showStaff(route = []) {
   if (which === 'list') await loadList();
   if (which === 'ticket') await showTicket(decodeURIComponent(arg));
   if (which === 'learning') await showLearning($('#staff-learning'), loggedOut);
+  if (which === 'incidents') await (sub === 'incident' ? showIncident(decodeURIComponent(arg)) : showIncidents());
 }
 
 // ── Ticket list ────────────────────────────────────────────────────────────────────────────────────────────
@@ -201,6 +208,7 @@ export function initStaff() {
   });
   $('#s-status').addEventListener('change', () => loadList());
   onAuthLost(loggedOut);
+  onIncidentsAuthLost(loggedOut);
   initPhone();
 }
 
@@ -211,4 +219,5 @@ export function relocalizeStaff() {
   if (!$('#staff-list').hidden && state.tickets) renderList();
   renderPhoneReceipt();
   rerenderTicket();
+  rerenderIncidents();
 }

@@ -1,7 +1,8 @@
-// The read-only parts of a staff ticket card: details, conversation, triage, routing trace, deliveries and history.
+// The read-only parts of a staff ticket card: details (with the deadline clock), conversation, triage, routing trace,
+// deliveries and history.
 import { names } from './api.js';
 import { facts, h, statusBadge } from './dom.js';
-import { formatDateTime, label, t } from './i18n.js';
+import { formatDateTime, label, lang, t } from './i18n.js';
 
 const when = (iso) => formatDateTime(iso);
 
@@ -21,7 +22,14 @@ export function section(id, titleKey, ...content) {
 export function details(tk) {
   const r = tk.resident;
   const resident = r ? [r.name, r.phone, r.email].filter(Boolean).join(', ') : null;
-  const deadline = h('span', {}, when(tk.deadline), tk.overdue ? h('span', { class: 'badge overdue', i18n: 'list.overdue' }) : null);
+  // The deadline in the operator's terms (time left or behind, on the working clock), said by the server in each language.
+  const view = tk.deadline_view;
+  const deadline = h(
+    'span',
+    { 'data-deadline-state': view?.state ?? '' },
+    when(tk.deadline),
+    view ? h('span', { class: `badge deadline-${view.state}` }, ` ${view.operator[lang()] ?? view.operator.ru}`) : null,
+  );
   return facts([
     ['col.status', statusBadge(tk.status)],
     ['col.category', names.category(tk.category) ?? t('unknown')],
@@ -34,7 +42,16 @@ export function details(tk) {
     ['ticket.language', label('language', tk.language)],
     ['col.created', when(tk.created_at)],
     ['ticket.first_response', when(tk.first_response_due)],
+    ['ticket.accepted', tk.accepted_at ? when(tk.accepted_at) : null],
     ['col.deadline', deadline],
+    // While the resident is asked a question the deadline clock stands still; the time it stood moves the deadline.
+    [
+      'ticket.clock',
+      tk.paused_at ? h('span', { class: 'badge paused', 'data-clock': 'paused' }, t('ticket.clock_paused', { since: when(tk.paused_at) })) : null,
+    ],
+    ['ticket.paused_total', tk.paused_minutes > 0 ? t('ticket.paused_value', { n: tk.paused_minutes }) : null],
+    ['ticket.handbacks', tk.handback_count > 0 ? String(tk.handback_count) : null],
+    ['ticket.incident', tk.incident ? h('a', { href: `#/staff/incident/${encodeURIComponent(tk.incident)}` }, tk.incident) : null],
     ['ticket.resident', resident || null],
   ]);
 }
@@ -159,6 +176,8 @@ export function history(tk) {
         ),
         d.from && d.to && d.from !== d.to ? h('p', { class: 'meta' }, `${label('status', d.from)} → ${label('status', d.to)}`) : null,
         d.reason ? h('p', { class: 'reason' }, t('history.reason', { reason: d.reason })) : null,
+        d.question ? h('p', { class: 'reason' }, t('history.question', { question: d.question })) : null,
+        d.paused_minutes > 0 ? h('p', { class: 'meta' }, t('history.paused', { n: d.paused_minutes })) : null,
       ),
     );
   }

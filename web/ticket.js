@@ -1,12 +1,17 @@
-// One ticket for staff: loads it, lays out its card (sections in ticket-sections.js) and runs the actions the user may take.
+// One ticket for staff: loads it, lays out its card (sections in ticket-sections.js, internal notes in ticket-notes.js)
+// and runs the actions the user may take, each with the fields it needs (a question, a reason, a note and proof photos).
 import { ApiError, api, categories, errorText, loadReference, organisations } from './api.js';
 import { clearProblems, FormProblem, showProblem } from './appeal-form.js';
 import { $, clear, h, say, statusBadge } from './dom.js';
 import { label, localName, t } from './i18n.js';
+import { notesSection, photoField, readPhotos } from './ticket-notes.js';
 import { conversation, deliveries, details, history, routing, section, triage } from './ticket-sections.js';
 
-/** Actions that need a written reason (the API refuses them without one). */
-const NEEDS_REASON = new Set(['reject', 'reopen', 'mark_duplicate', 'resolve']);
+/** Actions that need a written reason (the API refuses them without one); resolve needs a note instead. */
+const NEEDS_REASON = new Set(['reject', 'reopen', 'mark_duplicate', 'hand_back']);
+/** The text field each action asks for: its input name and label. */
+const TEXT_FIELD = { ask: ['question', 'action.question'], resolve: ['note', 'action.note'], hand_back: ['reason', 'action.handback_reason'] };
+const TYPED = ['act-reason', 'act-question', 'act-note', 'act-organisation', 'act-category', 'note-text'];
 
 const state = { number: null, ticket: null, pending: null, notice: null, onAuthLost: () => {} };
 
@@ -40,7 +45,7 @@ async function reload() {
 /** After a change of language; what was typed into an open action form is kept. */
 export function rerenderTicket() {
   if (!state.number || root().hidden) return;
-  const typed = ['act-reason', 'act-organisation', 'act-category'].map((id) => [id, document.getElementById(id)?.value]);
+  const typed = TYPED.map((id) => [id, document.getElementById(id)?.value]);
   render();
   for (const [id, value] of typed) {
     const el = document.getElementById(id);
@@ -83,15 +88,20 @@ function actionForm(tk, action) {
       ),
     );
   }
-  if (NEEDS_REASON.has(action)) {
+  if (NEEDS_REASON.has(action) || TEXT_FIELD[action]) {
+    const [name, labelKey] = TEXT_FIELD[action] ?? ['reason', 'action.reason'];
     fields.push(
       h(
         'div',
         { class: 'field' },
-        h('label', { for: 'act-reason', i18n: 'action.reason' }),
-        h('textarea', { id: 'act-reason', name: 'reason', rows: 3, maxlength: 2000, required: true }),
+        h('label', { for: `act-${name}`, i18n: labelKey }),
+        h('textarea', { id: `act-${name}`, name, rows: 3, maxlength: 2000, required: true }),
       ),
     );
+  }
+  if (action === 'resolve') {
+    fields.push(photoField('act-proof', 'proof', 'action.proof'));
+    if (tk.resolve_needs_proof) fields.push(h('p', { class: 'hint', i18n: 'action.proof_required' }));
   }
   const status = h('p', { class: 'form-status', role: 'alert', hidden: true });
   const form = h(
@@ -117,13 +127,23 @@ function actionForm(tk, action) {
 async function act(tk, action, form, status) {
   clearProblems(form, status);
   const body = { action, version: tk.version };
-  const reason = form.elements.namedItem('reason');
   const org = form.elements.namedItem('organisation');
-  if (reason) body.reason = reason.value.trim();
   if (org) body.organisation = org.value;
   const category = form.elements.namedItem('category');
   if (category?.value && category.value !== tk.category?.code) body.category = category.value;
-  if (reason && !body.reason) return showProblem(form, status, new FormProblem('reason', t('error.required')));
+  for (const name of ['reason', 'question', 'note']) {
+    const el = form.elements.namedItem(name);
+    if (!el) continue;
+    body[name] = el.value.trim();
+    if (!body[name]) return showProblem(form, status, new FormProblem(name, t('error.required')));
+  }
+  try {
+    const proof = await readPhotos(form.elements.namedItem('proof'));
+    if (proof.length) body.proof = proof;
+    else if (action === 'resolve' && tk.resolve_needs_proof) throw new FormProblem('proof', t('action.proof_required'));
+  } catch (err) {
+    return showProblem(form, status, err);
+  }
   for (const b of form.querySelectorAll('button')) b.disabled = true;
   try {
     const updated = await api(`/tickets/${encodeURIComponent(tk.number)}/actions`, { body });
@@ -138,6 +158,17 @@ async function act(tk, action, form, status) {
     }
     for (const b of form.querySelectorAll('button')) b.disabled = false;
     showProblem(form, status, err);
+  }
+}
+
+/** After a note is saved: the card again with the new note, and what was typed in an open action form kept. */
+async function afterNote(notice) {
+  state.notice = notice;
+  const typed = TYPED.filter((id) => id !== 'note-text').map((id) => [id, document.getElementById(id)?.value]);
+  await reload();
+  for (const [id, value] of typed) {
+    const el = document.getElementById(id);
+    if (el && value !== undefined) el.value = value;
   }
 }
 
@@ -186,7 +217,13 @@ function render() {
     h(
       'div',
       { class: 'ticket-grid' },
-      h('div', { class: 'col' }, section('t-details', 'ticket.details', details(tk)), conversation(tk)),
+      h(
+        'div',
+        { class: 'col' },
+        section('t-details', 'ticket.details', details(tk)),
+        conversation(tk),
+        notesSection(tk, { reload: afterNote, onAuthLost: () => state.onAuthLost() }),
+      ),
       h('div', { class: 'col' }, actions(tk), triage(tk), routing(tk), deliveries(tk), history(tk)),
     ),
   );

@@ -5,8 +5,11 @@ import { can, type StaffUser } from '../auth/policies.js';
 import type { City } from '../config/load.js';
 import type { Language } from '../config/schema.js';
 import { categoryName, humanDeadline, orgName } from '../outbox/templates.js';
+import { redactPersonalData } from '../privacy.js';
 import { formatLocal } from '../sla/calendar.js';
+import { deadlineView } from '../sla/view.js';
 import { allowedActions, isTicketStatus, OPEN_STATUSES } from '../tickets/lifecycle.js';
+import { type NoteView, proofRequired } from '../tickets/notes.js';
 import type { TicketRow } from '../tickets/repository.js';
 
 const iso = (city: City, d: Date | null) => (d ? formatLocal(city.calendar, d) : null);
@@ -31,7 +34,8 @@ export function presentPublicTicket(city: City, t: TicketRow, replies: { text: s
     updated_at: iso(city, t.updated_at),
     deadline: iso(city, t.resolution_due),
     deadline_text: t.resolution_due ? humanDeadline(city, t.resolution_due) : null,
-    replies: replies.map((r) => ({ text: r.text, at: iso(city, r.received_at) })),
+    // The city's replies now carry staff-written words (a question, a resolution note): masked like Open311's notes.
+    replies: replies.map((r) => ({ text: redactPersonalData(r.text), at: iso(city, r.received_at) })),
   };
 }
 
@@ -48,6 +52,8 @@ export function presentTicketListItem(city: City, t: TicketRow, lang: Language) 
     deadline: iso(city, t.resolution_due),
     overdue: t.resolution_due !== null && t.resolution_due.getTime() < Date.now() && isTicketStatus(t.status) && OPEN_STATUSES.has(t.status),
     version: t.version,
+    // The incident (its number) this ticket is one report of: work on the incident moves the ticket too.
+    incident: t.incident_id,
   };
 }
 
@@ -71,11 +77,17 @@ export function presentStaffTicket(
       sent_at: Date | null;
       template: string | null;
     }[];
+    /** The internal notes, for those who may read them (null: not shown). */
+    notes?: NoteView[] | null;
   },
+  /** The time now (ctx.now()), for the deadline's state. */
+  now: Date = new Date(),
 ) {
   const lang = (user.locale as Language) ?? city.city.default_language;
   return {
     ...presentTicketListItem(city, t, lang),
+    // The deadline in both terms: its state, working time left, the resident's phrase and the operator's (ru/kk/en).
+    deadline_view: deadlineView(city, t, now),
     point: t.lat !== null && t.lon !== null ? { lat: t.lat, lon: t.lon } : null,
     first_response_due: iso(city, t.first_response_due),
     resolved_at: iso(city, t.resolved_at),
@@ -95,7 +107,28 @@ export function presentStaffTicket(
     // What the city sent the resident and whether it arrived: a failure is visible to the operator.
     deliveries: extra.deliveries.map((d) => ({ ...d, created_at: iso(city, d.created_at), sent_at: iso(city, d.sent_at) })),
     history: extra.history.map((h) => ({ ...h, at: iso(city, h.at) })),
+    // The organisation's work: when it accepted the ticket, whether the clock stands while the resident is asked.
+    accepted_at: iso(city, t.accepted_at),
+    paused_at: iso(city, t.paused_at),
+    paused_minutes: t.paused_minutes,
+    handback_count: t.handback_count,
+    notes: extra.notes ? extra.notes.map((n) => presentNote(city, t.number, n)) : null,
     actions: isTicketStatus(t.status) ? allowedActions(t.status).filter((a) => can(user, a, t)) : [],
+    can_comment: can(user, 'comment', t),
+    can_attach: can(user, 'attach', t),
+    resolve_needs_proof: proofRequired(city, user),
+  };
+}
+
+/** A note for staff; its photos are links to the authenticated file route, never inline bytes. */
+function presentNote(city: City, number: string, n: NoteView) {
+  return {
+    id: n.id,
+    kind: n.kind,
+    text: n.text,
+    author: n.author,
+    created_at: iso(city, n.created_at),
+    files: n.files.map((f) => ({ ...f, url: `/api/v1/tickets/${encodeURIComponent(number)}/files/${f.id}` })),
   };
 }
 

@@ -12,11 +12,14 @@ import type { Connector } from '../channels/connector.js';
 import type { Context } from '../context.js';
 import { installErrorHandler } from './errors.js';
 import { open311Routes } from './open311/routes.js';
+import { appealActionRoutes } from './routes/appeal-actions.js';
 import { appealRoutes } from './routes/appeals.js';
 import { authRoutes } from './routes/auth.js';
 import { deliveryRoutes } from './routes/deliveries.js';
 import { healthRoutes } from './routes/health.js';
+import { incidentRoutes } from './routes/incidents.js';
 import { meRoutes } from './routes/me.js';
+import { statsRoutes } from './routes/stats.js';
 import { ticketRoutes } from './routes/tickets.js';
 import { triageRoutes } from './routes/triage.js';
 import { watchlistRoutes } from './routes/watchlist.js';
@@ -61,12 +64,15 @@ export async function buildServer(ctx: Context, connectors: Connector[] = []) {
 
   await app.register(healthRoutes(ctx));
   await app.register(appealRoutes(ctx), { prefix: '/api/v1' });
+  await app.register(appealActionRoutes(ctx), { prefix: '/api/v1' });
   await app.register(authRoutes(ctx), { prefix: '/api/v1/auth' });
   await app.register(meRoutes(ctx), { prefix: '/api/v1' });
   await app.register(ticketRoutes(ctx), { prefix: '/api/v1' });
+  await app.register(incidentRoutes(ctx), { prefix: '/api/v1' });
   await app.register(triageRoutes(ctx), { prefix: '/api/v1' });
   await app.register(watchlistRoutes(ctx), { prefix: '/api/v1' });
   await app.register(deliveryRoutes(ctx), { prefix: '/api/v1' });
+  await app.register(statsRoutes(ctx), { prefix: '/api/v1' });
   await app.register(open311Routes(ctx), { prefix: '/open311' });
   // Each connector's webhooks in a plugin of its own, so its body parsing (raw bytes for signatures) stays its own.
   for (const c of connectors) if (c.routes) await app.register(async (scope) => c.routes?.(scope), { prefix: `/channels/${c.channel}` });

@@ -13,15 +13,16 @@ const user = (role: Role, organisations: string[] = [], watchAccounts: string[] 
 });
 const own = { organisation_id: 'water', addressed_to: ['akim'] };
 const other = { organisation_id: 'heat' };
-const ALL: TicketPermission[] = ['list', 'read', 'file_phone_call', ...ACTIONS];
+const ALL: TicketPermission[] = ['list', 'read', 'read_notes', 'file_phone_call', 'comment', 'attach', ...ACTIONS];
+const WORK: TicketPermission[] = ['read', 'read_notes', 'accept', 'ask', 'resume', 'hand_back', 'comment', 'attach', 'resolve'];
 
 // The whole matrix, written out: a change to the policy must change this table.
 const EXPECTED: Record<Role, TicketPermission[]> = {
   admin: ALL,
-  supervisor: ['list', 'read', 'assign', 'reopen', 'close'],
-  operator: ['list', 'read', 'file_phone_call', 'assign', 'resolve', 'close', 'reopen', 'reject', 'mark_duplicate'],
-  executor: ['list', 'read', 'start', 'resolve'],
-  head: ['list', 'read', 'start', 'resolve'],
+  supervisor: ['list', 'read', 'read_notes', 'assign', 'reopen', 'close', 'comment', 'resume'],
+  operator: ALL,
+  executor: ['list', ...WORK],
+  head: ['list', ...WORK],
   official: ['list', 'read'],
 };
 
@@ -33,10 +34,18 @@ describe('ticket policy matrix', () => {
     });
   }
 
-  it("refuses an executor everything on another organisation's ticket", () => {
-    const u = user('executor', ['water']);
-    for (const p of ['read', 'start', 'resolve'] as const) expect(can(u, p, other)).toBe(false);
-    expect(can(u, 'read', { organisation_id: null })).toBe(false);
+  it("refuses an executor and a head everything on another organisation's ticket", () => {
+    for (const role of ['executor', 'head'] as const) {
+      const u = user(role, ['water']);
+      for (const p of WORK) expect(can(u, p, other), `${role} ${p}`).toBe(false);
+      expect(can(u, 'read', { organisation_id: null })).toBe(false);
+    }
+  });
+
+  it('never shows the internal notes to an official, even on a ticket addressed to them', () => {
+    const u = user('official', [], ['akim']);
+    expect(can(u, 'read', own)).toBe(true);
+    expect(can(u, 'read_notes', own)).toBe(false);
   });
 
   it('lets an official read only the tickets residents opened by tagging them', () => {

@@ -1,5 +1,5 @@
 // Who may do what, declared in one table per resource and checked through `can`. Tested as a matrix.
-import type { TicketAction } from '../tickets/lifecycle.js';
+import { ACTIONS, type TicketAction } from '../tickets/lifecycle.js';
 
 export const ROLES = ['admin', 'supervisor', 'operator', 'executor', 'head', 'official'] as const;
 export type Role = (typeof ROLES)[number];
@@ -23,41 +23,29 @@ export interface TicketRef {
   addressed_to?: string[];
 }
 
-export type TicketPermission = 'list' | 'read' | 'file_phone_call' | TicketAction;
+/** Beyond lifecycle actions: the internal notes of a ticket (comments, photos, proof) are staff-only. */
+export type NotePermission = 'read_notes' | 'comment' | 'attach';
+export type TicketPermission = 'list' | 'read' | 'file_phone_call' | NotePermission | TicketAction;
 
 type Rule = (user: StaffUser, ticket?: TicketRef) => boolean;
 const always: Rule = () => true;
 const ownOrganisation: Rule = (u, t) => !t || (t.organisation_id !== null && u.organisations.includes(t.organisation_id));
 const addressedToThem: Rule = (u, t) => !t || (t.addressed_to ?? []).some((a) => u.watchAccounts.includes(a));
+const grant = (perms: readonly TicketPermission[], rule: Rule) => Object.fromEntries(perms.map((p) => [p, rule]));
+
+/** What the organisation holding a ticket does with it: the executor's work. */
+const EXECUTOR_WORK = ['read', 'read_notes', 'accept', 'ask', 'resume', 'hand_back', 'comment', 'attach', 'resolve'] as const;
 
 const TICKET_POLICY: Record<Role, Partial<Record<TicketPermission, Rule>>> = {
-  admin: {
-    list: always,
-    read: always,
-    file_phone_call: always,
-    assign: always,
-    start: always,
-    resolve: always,
-    close: always,
-    reopen: always,
-    reject: always,
-    mark_duplicate: always,
-  },
-  supervisor: { list: always, read: always, assign: always, reopen: always, close: always },
-  operator: {
-    list: always,
-    read: always,
-    file_phone_call: always,
-    assign: always,
-    resolve: always,
-    close: always,
-    reopen: always,
-    reject: always,
-    mark_duplicate: always,
-  },
-  executor: { list: always, read: ownOrganisation, start: ownOrganisation, resolve: ownOrganisation },
+  admin: grant(['list', 'read', 'read_notes', 'file_phone_call', 'comment', 'attach', ...ACTIONS], always),
+  // Supervisors oversee: they reassign, close and reopen, comment, and may stop a wait that has gone on too long.
+  supervisor: grant(['list', 'read', 'read_notes', 'assign', 'reopen', 'close', 'comment', 'resume'], always),
+  // The centre's operators can do an organisation's work on its behalf (e.g. on the phone with the resident).
+  operator: grant(['list', 'read', 'read_notes', 'file_phone_call', 'comment', 'attach', ...ACTIONS], always),
+  executor: { list: always, ...grant(EXECUTOR_WORK, ownOrganisation) },
   // The head of an organisation: everything its executors may do; escalations reach them.
-  head: { list: always, read: ownOrganisation, start: ownOrganisation, resolve: ownOrganisation },
+  head: { list: always, ...grant(EXECUTOR_WORK, ownOrganisation) },
+  // Officials read what residents addressed to them; the internal notes are the services' working papers.
   official: { list: always, read: addressedToThem },
 };
 
@@ -92,4 +80,38 @@ const CENTRE_POLICY: Record<Role, CentrePermission[]> = {
 
 export function canCentre(user: StaffUser, permission: CentrePermission): boolean {
   return user.roles.some((role) => CENTRE_POLICY[role].includes(permission));
+}
+
+/** Incidents (many tickets about one problem): grouping by hand (create, merge, split) is the centre's; work on an
+ * incident (`act`) is also checked ticket by ticket against TICKET_POLICY, so it never lets anyone do to a ticket
+ * what they could not do to it alone. Executors and heads see and work their organisations' incidents. */
+export type IncidentPermission = 'list' | 'read' | 'create' | 'merge' | 'split' | 'act';
+export interface IncidentRef {
+  organisation_id: string | null;
+}
+const CENTRE_GROUPING: Partial<Record<IncidentPermission, Rule>> = {
+  list: always,
+  read: always,
+  create: always,
+  merge: always,
+  split: always,
+  act: always,
+};
+const INCIDENT_POLICY: Record<Role, Partial<Record<IncidentPermission, Rule>>> = {
+  admin: CENTRE_GROUPING,
+  supervisor: CENTRE_GROUPING,
+  operator: CENTRE_GROUPING,
+  executor: { list: always, read: ownOrganisation, act: ownOrganisation },
+  head: { list: always, read: ownOrganisation, act: ownOrganisation },
+  official: {},
+};
+
+export function canIncident(user: StaffUser, permission: IncidentPermission, incident?: IncidentRef): boolean {
+  return user.roles.some((role) => INCIDENT_POLICY[role][permission]?.(user, incident) ?? false);
+}
+
+/** Executors and heads list their organisations' incidents only; the centre's roles list all. */
+export function incidentListScope(user: StaffUser): { organisations: string[] } | 'all' {
+  const wide = user.roles.some((r) => !ORGANISATION_SCOPED.has(r) && INCIDENT_POLICY[r].list);
+  return wide ? 'all' : { organisations: user.organisations };
 }

@@ -25,6 +25,12 @@ export const Photo = z.object({
     .refine((d) => (d.length * 3) / 4 <= MAX_PHOTO_BYTES + 3, 'a photo may be at most 5 MB'),
 });
 
+/** A client's key for a retried request (Idempotency-Key header): the same key files one appeal. */
+export const IdempotencyKey = z
+  .string()
+  .regex(/^[\w.:-]{8,100}$/, '8–100 letters, digits, ".", ":", "-" or "_"')
+  .optional();
+
 export const Contact = z.object({
   name: z.string().trim().min(1).max(200).optional(),
   phone: z

@@ -34,6 +34,41 @@ export const CityFile = z.object({
   /** Kinds of public message (a post or comment that tags an official) that become tickets; the rest are kept
    * for analytics only. Messages written to the city directly always become tickets. */
   public_ticket_kinds: z.array(z.enum(['complaint', 'question', 'thanks', 'suggestion', 'noise'])).default(['complaint', 'suggestion']),
+  /** Grouping of new tickets into incidents (docs/incidents.md): open tickets of one category within `radius_m`
+   * of each other or at the same building, opened within `window_hours`, form an incident once there are
+   * `min_tickets` of them; a message triage marked as a repeat joins the ticket it repeats. */
+  incidents: z
+    .object({
+      radius_m: z.number().positive().max(5000).default(150),
+      window_hours: z
+        .number()
+        .positive()
+        .max(24 * 30)
+        .default(48),
+      min_tickets: z.number().int().min(2).max(100).default(2),
+    })
+    .prefault({}),
+  /** After resolution the resident confirms or reopens within this many calendar days (counted from the day of
+   * resolution, to the end of the last day in the city's time); after it, a resolved ticket closes by itself. */
+  resident_loop: z
+    .object({
+      confirm_window_days: z.number().int().min(1).max(365).default(15),
+      auto_close: z.boolean().default(true),
+    })
+    .prefault({}),
+  /** An executor (or head) resolving a ticket must attach at least one proof photo; the note is always required. */
+  resolve_requires_proof: z.boolean().default(false),
+  /** The building registry (docs/routing.md): which housing company, lift company… serves each building. */
+  building_registry: z
+    .object({
+      /** A CSV beside city.yaml: street, house, service, organisation, name_ru, name_kk[, name_en, kind, parent]. */
+      file: z.string().min(1),
+      /** The parent of a registry organisation whose row names none (e.g. the housing department). */
+      default_parent: slug.optional(),
+      /** The kind of a registry organisation whose row names none, by service (else contractor). */
+      kinds: z.record(slug, z.enum(['centre', 'department', 'district_akimat', 'utility', 'lift_company', 'housing', 'contractor'])).default({}),
+    })
+    .optional(),
 });
 
 export const OrganisationKind = z.enum(['centre', 'department', 'district_akimat', 'utility', 'lift_company', 'housing', 'contractor']);
@@ -70,12 +105,24 @@ export const CategoriesFile = z.object({
 export const RoutingFile = z.object({
   rules: z
     .array(
-      z.object({
-        category: z.string().min(1).or(z.literal('*')),
-        district: slug.optional(),
-        organisation: slug,
-        note: z.string().optional(),
-      }),
+      z
+        .object({
+          category: z.string().min(1).or(z.literal('*')),
+          district: slug.optional(),
+          /** Any one of these word stems (or phrases) in the text; ru and kk forms alike (docs/routing.md). */
+          keywords: z.array(z.string().min(2)).min(1).optional(),
+          street: z.string().min(2).optional(),
+          /** Houses of `street`: "1-25", "2-40 even", "1-25 odd, 40, 42/1" or a list; checked when the city loads. */
+          houses: z.union([z.string().min(1), z.array(z.union([z.string().min(1), z.number().int().positive()])).min(1)]).optional(),
+          organisation: slug.optional(),
+          /** A building registry service (housing, lift…): the organisation the registry names for the building. */
+          registry: slug.optional(),
+          /** Higher first; rules of equal priority keep file order. */
+          priority: z.number().int().default(0),
+          note: z.string().optional(),
+        })
+        .refine((r) => Boolean(r.organisation) !== Boolean(r.registry), 'a rule names either an organisation or a registry service')
+        .refine((r) => r.houses === undefined || r.street !== undefined, 'houses need a street'),
     )
     .min(1),
 });
@@ -102,6 +149,55 @@ export const SlaFile = z.object({
     .min(1),
 });
 
+/** Who an escalation step or the daily summary tells: the organisation's executors, the heads of the organisation
+ * and of the organisations above it, and the centre's supervisors. Officials are named by watched account. */
+export const EscalationRecipient = z.enum(['executors', 'heads', 'supervisors']);
+export type EscalationRecipient = z.infer<typeof EscalationRecipient>;
+export const ESCALATION_TRIGGERS = ['first_response_breach', 'at_risk', 'breach', 'no_reaction'] as const;
+export type EscalationTrigger = (typeof ESCALATION_TRIGGERS)[number];
+
+const EscalationStep = z
+  .object({
+    id: slug,
+    on: z.enum(ESCALATION_TRIGGERS),
+    /** How long after the trigger: after a deadline for the breaches, after the assignment for no_reaction. */
+    after: Duration.optional(),
+    notify: z.array(EscalationRecipient).default([]),
+    /** Watched accounts (watchlists.yaml) whose officials are told, e.g. a deputy akim. */
+    officials: z.array(slug).default([]),
+    /** no_reaction only: the ticket goes back to the centre's queue, or to another organisation. */
+    return_to_queue: z.boolean().default(false),
+    reassign_to: slug.optional(),
+  })
+  .refine((s) => s.on === 'no_reaction' || (!s.return_to_queue && !s.reassign_to), 'only a no_reaction step moves the ticket')
+  .refine((s) => !(s.return_to_queue && s.reassign_to), 'a step either returns the ticket to the queue or reassigns it')
+  .refine((s) => s.on !== 'no_reaction' || s.after !== undefined, 'a no_reaction step needs `after` (how long an assignee may stay silent)')
+  .refine((s) => s.on !== 'at_risk' || s.after === undefined, 'an at_risk step fires when the forecast says so: no `after`')
+  .refine((s) => s.notify.length + s.officials.length > 0 || s.return_to_queue || s.reassign_to, 'a step tells someone or moves the ticket');
+export type EscalationStep = z.infer<typeof EscalationStep>;
+
+export const EscalationFile = z.object({
+  /** When a resolution deadline is "at risk" (each rule is checked; the first that holds is named). */
+  at_risk: z.object({
+    /** Less than this share of the ticket's whole time is left. */
+    share: z.number().gt(0).lt(1),
+    /** Or less than this many hours of the ticket's own clock (working hours, or hours for round-the-clock targets). */
+    floor_hours: z.number().min(0),
+    /** Or the organisation's median time to resolve the category, over enough recent closed tickets, exceeds what is left. */
+    history: z.object({ min_closed: z.number().int().min(3), window_days: z.number().int().positive() }).optional(),
+  }),
+  chains: z.record(slug, z.object({ steps: z.array(EscalationStep).min(1) })),
+  /** Which chain a ticket follows; the most specific match wins (category and urgency), else the `default` chain. */
+  overrides: z.array(z.object({ category: z.string().min(1).optional(), urgency: Urgency.optional(), chain: slug })).default([]),
+  /** A summary per organisation once a day at this local time, to its heads and executors. */
+  daily_summary: z.object({
+    at: clock,
+    working_days_only: z.boolean().default(true),
+    notify: z.array(EscalationRecipient).min(1),
+  }),
+});
+export type EscalationConfig = z.infer<typeof EscalationFile>;
+
 export const CalendarFile = z.object({
   year: z.number().int().min(2000).max(2100),
   /** Weekdays that are not worked: public holidays and transferred days off. */
@@ -110,9 +206,24 @@ export const CalendarFile = z.object({
   working_days: z.array(z.object({ date: isoDate, note: z.string() })).default([]),
 });
 
+/** The variables a reply template may use; any other {name} is a mistake caught at start, not sent to a resident. */
+export const TEMPLATE_VARIABLES = ['number', 'deadline', 'organisation', 'category', 'reason', 'note', 'question'] as const;
+export type TemplateVariable = (typeof TEMPLATE_VARIABLES)[number];
+
+const TemplateText = z
+  .string()
+  .min(1)
+  .refine((t) => [...t.matchAll(/\{(\w+)\}/g)].every((m) => (TEMPLATE_VARIABLES as readonly string[]).includes(m[1] ?? '')), {
+    message: `a template may use only ${TEMPLATE_VARIABLES.map((v) => `{${v}}`).join(', ')}`,
+  });
+
 export const TemplatesFile = z.object({
-  /** Keys like `acknowledgement` or `status.resolved`; values per language, with {number}, {deadline}, {organisation}, {category}. */
-  templates: z.record(z.string(), PerLanguage(z.string().min(1))),
+  /** Keys like `acknowledgement` or `status.resolved`, each in ru, kk and en. `status.resolved@HEAT` is the variant
+   * for category HEAT, chosen before the general `status.resolved` (which must exist too). */
+  templates: z.record(
+    z.string().regex(/^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*(@[A-Z]{2,8})?$/, 'a key like status.resolved, or status.resolved@HEAT for one category'),
+    PerLanguage(TemplateText),
+  ),
 });
 
 const GeoPoint = z.object({ lat: z.number().min(-90).max(90), lon: z.number().min(-180).max(180) });
@@ -218,7 +329,7 @@ export const DemoFile = z.object({
         email: z.string().email(),
         name: z.string().min(1),
         password: z.string().min(8),
-        role: z.enum(['admin', 'supervisor', 'operator', 'executor', 'official']),
+        role: z.enum(['admin', 'supervisor', 'operator', 'executor', 'head', 'official']),
         organisation: slug.optional(),
         /** An official's watched account (watchlists.yaml). */
         watch_account: slug.optional(),

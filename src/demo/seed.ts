@@ -8,20 +8,35 @@ import { syncWatchlist } from '../inbox/watchlist.js';
 import { fileAppeal } from '../pipeline.js';
 import type { Database } from '../store/db.js';
 
+/** Rows per INSERT: a building registry brings thousands of organisations, and one statement per row is slow. */
+const BATCH = 500;
+
 export async function syncReference(db: Database, city: City) {
   await db.transaction().execute(async (tx) => {
-    // Parents first, so the self-reference holds at every insert.
-    const ordered = [...city.organisations].sort((a, b) => Number(Boolean(a.parent)) - Number(Boolean(b.parent)));
-    for (const o of ordered) {
-      await tx
-        .insertInto('organisations')
-        .values({ id: o.id, parent_id: o.parent ?? null, kind: o.kind, name: JSON.stringify(o.name) })
-        .onConflict((oc) =>
-          oc
-            .column('id')
-            .doUpdateSet({ parent_id: o.parent ?? null, kind: o.kind, name: JSON.stringify(o.name), active: true, updated_at: sql`now()` }),
-        )
-        .execute();
+    // Parents first, level by level, so the self-reference holds at every insert.
+    for (const level of byDepth(city.organisations)) {
+      for (let i = 0; i < level.length; i += BATCH) {
+        const rows = level.slice(i, i + BATCH).map((o) => ({ id: o.id, parent_id: o.parent ?? null, kind: o.kind, name: JSON.stringify(o.name) }));
+        await tx
+          .insertInto('organisations')
+          .values(rows)
+          .onConflict((oc) =>
+            oc
+              .column('id')
+              .doUpdateSet((eb) => ({
+                parent_id: eb.ref('excluded.parent_id'),
+                kind: eb.ref('excluded.kind'),
+                name: eb.ref('excluded.name'),
+                active: true,
+                updated_at: sql`now()`,
+              }))
+              // An unchanged organisation is not rewritten on every start.
+              .where(
+                sql<boolean>`(organisations.parent_id, organisations.kind, organisations.name, organisations.active) IS DISTINCT FROM (excluded.parent_id, excluded.kind, excluded.name, true)`,
+              ),
+          )
+          .execute();
+      }
     }
     for (const c of city.categories) {
       await tx
@@ -31,6 +46,26 @@ export async function syncReference(db: Database, city: City) {
         .execute();
     }
   });
+}
+
+/** Organisations grouped by their depth in the hierarchy (roots first); a cycle is cut where it closes. */
+function byDepth<T extends { id: string; parent?: string | undefined }>(organisations: readonly T[]): T[][] {
+  const byId = new Map(organisations.map((o) => [o.id, o]));
+  const depth = new Map<string, number>();
+  const depthOf = (o: T, seen: Set<string>): number => {
+    const known = depth.get(o.id);
+    if (known !== undefined) return known;
+    const parent = o.parent ? byId.get(o.parent) : undefined;
+    const d = parent && !seen.has(parent.id) ? depthOf(parent, seen.add(o.id)) + 1 : 0;
+    depth.set(o.id, d);
+    return d;
+  };
+  const levels: T[][] = [];
+  for (const o of organisations) {
+    const d = depthOf(o, new Set());
+    levels[d] = [...(levels[d] ?? []), o];
+  }
+  return levels.filter(Boolean);
 }
 
 export async function seedDemo(ctx: Context): Promise<{ users: number; appeals: number }> {

@@ -4,7 +4,6 @@
 import type { Language, Urgency } from '../config/schema.js';
 import type { Context } from '../context.js';
 import { openTicket } from '../tickets/commands.js';
-import { route } from './rules.js';
 
 export async function routeMessage(ctx: Context, messageId: number): Promise<void> {
   const row = await ctx.db
@@ -17,6 +16,7 @@ export async function routeMessage(ctx: Context, messageId: number): Promise<voi
       'm.resident_id',
       'm.received_at',
       'm.audience',
+      'm.text',
       't.kind',
       't.category',
       't.confidence',
@@ -43,8 +43,13 @@ export async function routeMessage(ctx: Context, messageId: number): Promise<voi
     return;
   }
   const confident = row.category !== null && row.confidence >= city.city.auto_route_min_confidence;
+  // The address the triage stored ("Кенесары, 40": the gazetteer's name of the street, never the flat) is read back
+  // into a street and house, so a rule's street range or the building registry can be asked about it.
   const decision = confident
-    ? route(city.routing, { category: row.category, district: row.district }, city.city.fallback_organisation)
+    ? city.router.route(
+        { category: row.category, district: row.district, text: row.text, place: city.router.streets?.place(row.address) ?? null },
+        city.city.fallback_organisation,
+      )
     : {
         organisation: city.city.fallback_organisation,
         rule: null,

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { addDuration, addWorkingDays, addWorkingMinutes, formatLocal, isWorkingDay, localDate, type WorkingCalendar } from './calendar.js';
+import {
+  addDuration,
+  addWorkingDays,
+  addWorkingMinutes,
+  formatLocal,
+  isWorkingDay,
+  localDate,
+  type WorkingCalendar,
+  workingMinutesBetween,
+} from './calendar.js';
 
 const cal: WorkingCalendar = {
   utcOffsetMinutes: 300,
@@ -55,5 +64,30 @@ describe('working calendar', () => {
 
   it('flags a deadline that runs into a year without calendar data', () => {
     expect(addWorkingDays(cal, at('2026-12-30T06:00:00Z'), 3).uncertain).toBe(true);
+  });
+});
+
+describe('working minutes between two instants', () => {
+  it('counts only working hours: Friday 17:00 to Thursday 10:00 across a weekend and Nauryz is two hours', () => {
+    expect(workingMinutesBetween(cal, at('2026-03-20T12:00:00Z'), at('2026-03-26T05:00:00Z'))).toBe(120);
+  });
+
+  it('counts minutes inside one working day, and nothing for a night or a reversed span', () => {
+    expect(workingMinutesBetween(cal, at('2026-03-26T05:15:00Z'), at('2026-03-26T07:45:00Z'))).toBe(150);
+    expect(workingMinutesBetween(cal, at('2026-03-26T14:00:00Z'), at('2026-03-27T03:59:00Z'))).toBe(0);
+    expect(workingMinutesBetween(cal, at('2026-03-27T07:00:00Z'), at('2026-03-26T07:00:00Z'))).toBe(0);
+  });
+
+  it('counts a worked Sunday and skips the days off around it', () => {
+    // Thu 2 Jan 2025 09:00 to Mon 6 Jan 09:00 Astana: only Sunday 5 January is worked, 9 hours.
+    expect(workingMinutesBetween(cal, at('2025-01-02T04:00:00Z'), at('2025-01-06T04:00:00Z'))).toBe(9 * 60);
+  });
+
+  it('is the inverse of adding working minutes', () => {
+    const from = at('2026-03-19T10:17:00Z');
+    for (const m of [1, 59, 540, 541, 2000]) {
+      const due = addWorkingMinutes(cal, from, m).due;
+      expect(workingMinutesBetween(cal, from, due)).toBe(m);
+    }
   });
 });

@@ -72,6 +72,24 @@ export function addWorkingMinutes(cal: WorkingCalendar, from: Date, minutes: num
 }
 
 /**
+ * Working minutes between two instants: the minutes of [from, to) that fall inside working hours of working days.
+ * The inverse of addWorkingMinutes, used to measure how long a paused clock stood still.
+ */
+export function workingMinutesBetween(cal: WorkingCalendar, from: Date, to: Date): number {
+  const end = to.getTime();
+  if (end <= from.getTime()) return 0;
+  let total = 0;
+  for (let dayStartMs = localMidnight(cal, from); dayStartMs < end; dayStartMs += DAY) {
+    if (!isWorkingDay(cal, localDate(cal, new Date(dayStartMs)))) continue;
+    const open = Math.max(dayStartMs + cal.dayStart * MINUTE, from.getTime());
+    const close = Math.min(dayStartMs + cal.dayEnd * MINUTE, end);
+    if (close > open) total += close - open;
+  }
+  // Whole minutes, rounded down: a pause of seconds does not move a deadline.
+  return Math.floor(total / MINUTE);
+}
+
+/**
  * Adds whole working days: the deadline is the end of the working day N working days after the day of `from`
  * (the day of receipt is not counted, as in APPK's "within N working days").
  */

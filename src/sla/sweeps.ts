@@ -1,4 +1,7 @@
 // The sweeps the ticker runs, in order. Each lives beside what it acts on.
+import { autoCloseSweep } from '../tickets/loop-sweep.js';
+import { escalationSweep } from './escalation.js';
+import { dailySummarySweep } from './summary.js';
 import type { Sweep } from './ticker.js';
 
-export const SWEEPS: Sweep[] = [];
+export const SWEEPS: Sweep[] = [escalationSweep, dailySummarySweep, autoCloseSweep];

@@ -129,6 +129,8 @@ export interface TicketsTable {
   at_risk_at: NullableTimestamp;
   reopen_count: Generated<number>;
   handback_count: Generated<number>;
+  /** The incident (its number) this ticket is one report of, if any. */
+  incident_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface TicketMessagesTable {
@@ -275,11 +277,18 @@ export interface DB {
   staff_telegram: StaffTelegramTable;
   staff_telegram_codes: StaffTelegramCodesTable;
   staff_notifications: StaffNotificationsTable;
+  escalations: EscalationsTable;
+  daily_summaries: DailySummariesTable;
+  incidents: IncidentsTable;
+  ticket_notes: TicketNotesTable;
+  ticket_note_files: TicketNoteFilesTable;
+  resident_access: ResidentAccessTable;
 }
 
 export interface RatingsTable {
   ticket_id: number;
-  resident_id: number;
+  /** Null for a portal appeal filed without contact details (rated by whoever holds its access key). */
+  resident_id: number | null;
   score: number;
   comment: string | null;
   channel: string;
@@ -306,4 +315,77 @@ export interface StaffNotificationsTable {
   platform_id: string;
   ticket_id: number | null;
   sent_at: Generated<Date>;
+  /** telegram or email; chat_id is then the chat or the address. */
+  channel: Generated<string>;
+}
+
+export interface EscalationsTable {
+  id: Generated<number>;
+  ticket_id: number;
+  /** chain/step, e.g. default/breach. */
+  step: string;
+  /** The ticket's assignment and reopening the step fired for. */
+  cycle: string;
+  kind: 'first_response_breach' | 'at_risk' | 'breach' | 'no_reaction';
+  due_at: Timestamp;
+  fired_at: Timestamp;
+  detail: JSONColumnType<Record<string, unknown>, string | undefined, never>;
+}
+
+export interface DailySummariesTable {
+  organisation_id: string;
+  /** YYYY-MM-DD in the city's time. */
+  local_date: string;
+  sent_at: Timestamp;
+  counts: JSONColumnType<Record<string, number>, string, never>;
+}
+
+export interface ResidentAccessTable {
+  /** SHA-256 (hex) of the portal access key; the key itself is never stored. */
+  key_hash: string;
+  message_id: number;
+  created_at: Generated<Date>;
+}
+
+export type TicketNoteKind = 'comment' | 'photo' | 'proof' | 'question' | 'handback';
+
+export interface TicketNotesTable {
+  id: Generated<number>;
+  ticket_id: number;
+  author_user_id: number | null;
+  kind: TicketNoteKind;
+  text: string | null;
+  created_at: ColumnType<Date, Date | undefined, never>;
+}
+
+export interface TicketNoteFilesTable {
+  id: Generated<number>;
+  note_id: number;
+  content_type: string;
+  filename: string | null;
+  size: number;
+  sha256: string;
+  bytes: Buffer;
+  created_at: Generated<Date>;
+}
+
+export interface IncidentsTable {
+  /** The incident's number, e.g. AST-2026-I00001. */
+  id: string;
+  status: string;
+  category: string | null;
+  organisation_id: string | null;
+  district: string | null;
+  address: string | null;
+  lat: number | null;
+  lon: number | null;
+  title: string | null;
+  opened_by: 'grouping' | 'operator';
+  merged_into: string | null;
+  dissolved_at: NullableTimestamp;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  resolved_at: NullableTimestamp;
+  closed_at: NullableTimestamp;
+  version: Generated<number>;
 }

@@ -6,15 +6,19 @@ import { can, type StaffUser } from '../auth/policies.js';
 import type { Language, Urgency } from '../config/schema.js';
 import type { Context } from '../context.js';
 import { AppError } from '../errors.js';
+import { groupOnOpen } from '../incidents/membership.js';
 import { type Actor, type Change, commitChange } from '../outbox/change.js';
-import { categoryName, humanDeadline, orgName, render, type TemplateVars } from '../outbox/templates.js';
+import { categoryName, hasTemplate, humanDeadline, orgName } from '../outbox/templates.js';
 import { localDate } from '../sla/calendar.js';
 import { deadlines } from '../sla/deadlines.js';
 import { recordCategoryLabel } from '../triage/labels.js';
 import { retrainIfDue } from '../triage/learning/retrain.js';
-import { isTicketStatus, NEEDS_REASON, type TicketAction, type TicketStatus, transition } from './lifecycle.js';
+import { afterPauses, pauseClock, resumeClock } from './clock.js';
+import { clockEffect, isTicketStatus, NEEDS_QUESTION, NEEDS_REASON, type TicketAction, type TicketStatus, transition } from './lifecycle.js';
+import { checkPhotos, type PhotoInput, proofRequired, writeNote } from './notes.js';
 import { notifyAssignment } from './notify-staff.js';
 import { nextTicketNumber } from './numbers.js';
+import { notifyResident, residentTemplate, residentVars } from './tell-resident.js';
 
 export interface OpenTicketInput {
   messageId: number;
@@ -68,6 +72,7 @@ export async function openTicket(ctx: Context, input: OpenTicketInput): Promise<
         routing_trace: JSON.stringify(input.trace),
         first_response_due: due.firstResponseDue,
         resolution_due: due.resolutionDue,
+        assigned_at: input.routed ? ctx.now() : null, // when it reached the organisation (a backlog routed late starts now)
         created_at: input.receivedAt,
         updated_at: new Date(),
       })
@@ -107,24 +112,8 @@ export async function openTicket(ctx: Context, input: OpenTicketInput): Promise<
         resolution_due: due.resolutionDue,
       });
     }
-  });
-}
-
-interface TicketTarget {
-  id: number;
-  number: string;
-  channel: string;
-  resident_id: number | null;
-}
-
-/** `seq` is the ticket version the message belongs to, so each change speaks once, however often it is replayed. */
-function notifyResident(change: Change, ctx: Context, t: TicketTarget, template: string, language: Language, vars: TemplateVars, seq: number) {
-  change.send({
-    idempotencyKey: `ticket:${t.number}:${seq}:${template}`,
-    channel: t.channel,
-    ticketId: t.id,
-    target: { thread: t.number, resident_id: t.resident_id },
-    payload: { text: render(ctx.city, template, language, vars), language, template },
+    // Many reports of one problem become one incident (incidents/membership.ts), in this same change.
+    await groupOnOpen(change, ctx, ticket.id);
   });
 }
 
@@ -134,6 +123,12 @@ export interface ActInput {
   organisation?: string | undefined;
   /** With assign: the operator's correction of the category; the deadlines follow it. */
   category?: string | undefined;
+  /** With ask: the question put to the resident. */
+  question?: string | undefined;
+  /** With resolve: what was done, told to the resident (`reason` is accepted in its place). */
+  note?: string | undefined;
+  /** With resolve: photos proving the fix (required from executors when the city says so). */
+  proof?: PhotoInput[] | undefined;
   /** The version the user saw: a stale one is refused instead of silently overwriting someone else's change. */
   version?: number | undefined;
 }
@@ -147,8 +142,15 @@ export async function actOnTicket(ctx: Context, user: StaffUser, number: string,
   return updated;
 }
 
+const text = (s: string | undefined) => (s?.trim() ? s.trim().slice(0, 2000) : undefined);
+
 async function changeTicket(ctx: Context, user: StaffUser, number: string, input: ActInput) {
   const actor: Actor = { type: 'user', id: String(user.id) };
+  const reason = text(input.action === 'resolve' ? (input.note ?? input.reason) : input.reason);
+  const question = text(input.question);
+  if (input.question !== undefined && input.action !== 'ask') throw AppError.validation('a question goes with ask');
+  if ((input.proof?.length || input.note !== undefined) && input.action !== 'resolve') throw AppError.validation('a note and proof go with resolve');
+  const proof = checkPhotos(input.proof ?? []);
   return commitChange(ctx.db, actor, async (change) => {
     const { tx } = change;
     const t = await tx.selectFrom('tickets').selectAll().where('number', '=', number).forUpdate().executeTakeFirst();
@@ -159,7 +161,14 @@ async function changeTicket(ctx: Context, user: StaffUser, number: string, input
     if (!isTicketStatus(t.status)) throw new Error(`ticket ${number} has unknown status ${t.status}`);
     const next = transition(t.status, input.action);
     if (!next.ok) throw AppError.invalidTransition(next.reason);
-    if (NEEDS_REASON.has(input.action) && !input.reason?.trim()) throw AppError.validation(`a reason is required to ${input.action}`);
+    if (NEEDS_REASON.has(input.action) && !reason)
+      throw AppError.validation(
+        input.action === 'resolve' ? 'a note on what was done is required to resolve' : `a reason is required to ${input.action}`,
+      );
+    if (NEEDS_QUESTION.has(input.action) && !question) throw AppError.validation('ask needs the question for the resident');
+    if (input.action === 'resolve' && proof.length === 0 && proofRequired(ctx.city, user)) throw AppError.validation('resolve needs a proof photo');
+    const centre = ctx.city.city.fallback_organisation;
+    if (input.action === 'hand_back' && t.organisation_id === centre) throw AppError.invalidTransition('the ticket is already with the centre');
     let organisation = t.organisation_id;
     let category = t.category;
     if (input.action === 'assign') {
@@ -170,16 +179,33 @@ async function changeTicket(ctx: Context, user: StaffUser, number: string, input
       organisation = input.organisation;
       category = input.category ?? t.category;
     } else if (input.category) throw AppError.validation('a category is corrected with assign');
+    // "Not ours" returns the ticket to the centre's queue, never into a void.
+    if (input.action === 'hand_back') organisation = centre;
+    const now = ctx.now();
     // A corrected category brings its own deadlines, counted from when the city received the appeal.
     const due = category !== t.category ? deadlines(ctx.city.calendar, ctx.city.sla.targets, category, t.urgency as Urgency, t.created_at) : null;
-    const now = new Date();
+    const effect = clockEffect(t.status, next.to);
+    const resumed = effect === 'resume' ? resumeClock(ctx.city.calendar, t, now) : null;
+    const moved = organisation !== t.organisation_id || (input.action === 'assign' && t.assigned_at === null);
     const updated = await tx
       .updateTable('tickets')
       .set({
         status: next.to,
         organisation_id: organisation,
         category,
-        ...(due ? { first_response_due: due.firstResponseDue, resolution_due: due.resolutionDue } : {}),
+        ...(due
+          ? {
+              first_response_due: afterPauses(ctx.city.calendar, due.firstResponseDue, t.paused_minutes),
+              resolution_due: afterPauses(ctx.city.calendar, due.resolutionDue, t.paused_minutes),
+            }
+          : {}),
+        ...(effect === 'pause' ? pauseClock(t, now) : {}),
+        ...(resumed?.change ?? {}),
+        // The organisation it reached must accept it afresh; accepting is its first response.
+        ...(moved ? { assigned_at: now, accepted_at: null } : {}),
+        ...(input.action === 'accept' && !t.accepted_at ? { accepted_at: now } : {}),
+        ...(input.action === 'hand_back' ? { handback_count: sql<number>`handback_count + 1` } : {}),
+        ...(input.action === 'reopen' ? { reopen_count: sql<number>`reopen_count + 1` } : {}),
         updated_at: now,
         version: sql`version + 1`,
         ...(next.to === 'resolved' ? { resolved_at: now } : {}),
@@ -191,6 +217,7 @@ async function changeTicket(ctx: Context, user: StaffUser, number: string, input
       .executeTakeFirstOrThrow();
     // Assigning is an operator's verdict on the category, corrected or confirmed: a labelled example.
     if (input.action === 'assign' && category) await recordCategoryLabel(tx, t.source_message_id, category, user.id);
+    const noteId = await noteOfAction(change, t.id, user.id, input.action, { question, reason, proof, now });
     change.audit({
       action: `ticket.${input.action}`,
       entityType: 'ticket',
@@ -198,30 +225,67 @@ async function changeTicket(ctx: Context, user: StaffUser, number: string, input
       data: {
         from: t.status,
         to: next.to,
-        reason: input.reason ?? null,
+        reason: input.action === 'ask' ? null : (reason ?? null),
         organisation: organisation !== t.organisation_id ? organisation : undefined,
+        handed_back_by: input.action === 'hand_back' ? t.organisation_id : undefined,
         category: category !== t.category ? { from: t.category, to: category } : undefined,
+        question: question,
+        paused_minutes: resumed ? resumed.minutes : undefined,
+        note_id: noteId ?? undefined,
+        proof: input.action === 'resolve' ? proof.length : undefined,
       },
     });
     const lang = (t.language as Language) ?? ctx.city.city.default_language;
-    const key = `status.${next.to}`;
-    if (key in ctx.city.templates) {
-      notifyResident(
-        change,
-        ctx,
-        t,
-        key,
-        lang,
-        {
-          number,
-          organisation: orgName(ctx.city, organisation, lang),
-          category: categoryName(ctx.city, t.category, lang),
-          reason: input.reason ?? '',
-        },
-        updated.version,
-      );
-    }
+    const key = residentTemplate(input.action, next.to);
+    if (hasTemplate(ctx.city, key))
+      notifyResident(change, ctx, t, key, lang, residentVars(ctx, updated, lang, { reason, question }), updated.version, category);
     if (input.action === 'assign') await notifyAssignment(change, ctx, updated);
     return updated;
   });
+}
+
+/** The note an action leaves in the ticket's working papers: the question asked, the hand-back reason, the proof. */
+async function noteOfAction(
+  change: Change,
+  ticketId: number,
+  userId: number,
+  action: TicketAction,
+  v: { question: string | undefined; reason: string | undefined; proof: PhotoInput[]; now: Date },
+): Promise<number | null> {
+  const base = { ticketId, authorUserId: userId, at: v.now };
+  if (action === 'ask') return writeNote(change, { ...base, kind: 'question', text: v.question ?? null });
+  if (action === 'hand_back') return writeNote(change, { ...base, kind: 'handback', text: v.reason ?? null });
+  if (action === 'resolve') return writeNote(change, { ...base, kind: 'proof', text: v.reason ?? null, photos: v.proof });
+  return null;
+}
+
+/**
+ * The resident answered while the ticket waited for them: it goes back to work by itself, the clock runs again with
+ * the deadlines moved by the working time it stood still, and the resident hears the new deadline. Called inside the
+ * change that adds the resident's message (tickets/resident.ts addDetails), so the answer and the resumption commit
+ * together. Does nothing unless the ticket is waiting.
+ */
+export async function resumeOnResidentAnswer(change: Change, ctx: Context, t: { id: number; status: string }) {
+  if (t.status !== 'waiting') return null;
+  const row = await change.tx.selectFrom('tickets').selectAll().where('id', '=', t.id).forUpdate().executeTakeFirstOrThrow();
+  const next = transition('waiting', 'resume');
+  if (row.status !== 'waiting' || !next.ok) return null;
+  const now = ctx.now();
+  const { change: clock, minutes } = resumeClock(ctx.city.calendar, row, now);
+  const updated = await change.tx
+    .updateTable('tickets')
+    .set({ status: next.to, ...clock, updated_at: now, version: sql`version + 1` })
+    .where('id', '=', row.id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  change.audit({
+    action: 'ticket.resume',
+    entityType: 'ticket',
+    entityId: row.number,
+    data: { from: 'waiting', to: next.to, by: 'resident', paused_minutes: minutes },
+  });
+  const lang = (row.language as Language) ?? ctx.city.city.default_language;
+  if (hasTemplate(ctx.city, 'question.answered'))
+    notifyResident(change, ctx, row, 'question.answered', lang, residentVars(ctx, updated, lang), updated.version, row.category);
+  return updated;
 }

@@ -13,6 +13,13 @@ const admin: StaffUser = { id: 1, email: 'admin@qala.demo', name: 'Admin', local
 
 beforeAll(async () => {
   c = await startTestCentre({ QALA_ROLE: 'api' }, { demo: false });
+  // A real account behind the staff actor: a resolution is written down as a note by its author.
+  const row = await c.ctx.db
+    .insertInto('users')
+    .values({ email: admin.email, name: admin.name, password_hash: 'not-a-login' })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  admin.id = row.id;
 });
 afterAll(() => c?.close());
 
@@ -87,9 +94,18 @@ describe('reopenByResident', () => {
 });
 
 describe('rateTicket', () => {
-  it('keeps one rating per closed ticket, a second one replacing the first, and refuses bad scores and open tickets', async () => {
+  it('keeps one rating per resolved or closed ticket, a second one replacing the first, and refuses bad scores and open tickets', async () => {
+    const open = await fileAppeal(c.ctx, {
+      channel: 'web',
+      externalId: `resident-test-${++seq}`,
+      text: 'Не горит фонарь у дома',
+      sender: { email: 'open@example.kz' },
+      raw: {},
+    });
+    const openTicket = open.ticket;
+    if (!openTicket?.resident_id) throw new Error('no ticket');
+    expect(await codeOf(rateTicket(c.ctx, openTicket.number, openTicket.resident_id, 4))).toBe('invalid_transition');
     const t = await resolvedTicket();
-    expect(await codeOf(rateTicket(c.ctx, t.number, t.residentId, 4))).toBe('invalid_transition');
     await confirmResolution(c.ctx, t.number, t.residentId);
     expect(await codeOf(rateTicket(c.ctx, t.number, t.residentId, 0))).toBe('validation');
     expect(await codeOf(rateTicket(c.ctx, t.number, t.residentId, 6))).toBe('validation');

@@ -14,6 +14,11 @@ beforeAll(async () => {
 });
 afterAll(() => c?.close());
 
+/** A 1×1 PNG: the proof photo an executor's resolution needs in Astana (city.yaml resolve_requires_proof). */
+const PROOF = {
+  content_type: 'image/png',
+  data: 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
+};
 const executorUser = () => c.ctx.city.demo.users.find((u) => u.role === 'executor' && u.organisation) as { email: string; organisation: string };
 
 async function fileAs(role: string, text: string, extra: object = {}) {
@@ -92,18 +97,18 @@ describe('authorization matrix over HTTP', () => {
       { anonymous: 401, admin: 200, supervisor: 200, operator: 200, executor: 403 },
     ],
     [
-      'start own organisation’s ticket',
-      (_o, own) => ({ path: `/api/v1/tickets/${own}/actions`, body: { action: 'start' } }),
-      { anonymous: 401, admin: 200, supervisor: 403, operator: 403, executor: 200 },
+      'accept own organisation’s ticket',
+      (_o, own) => ({ path: `/api/v1/tickets/${own}/actions`, body: { action: 'accept' } }),
+      { anonymous: 401, admin: 200, supervisor: 403, operator: 200, executor: 200 },
     ],
     [
-      'start another organisation’s ticket',
-      (o) => ({ path: `/api/v1/tickets/${o}/actions`, body: { action: 'start' } }),
-      { anonymous: 401, admin: 200, supervisor: 403, operator: 403, executor: 403 },
+      'accept another organisation’s ticket',
+      (o) => ({ path: `/api/v1/tickets/${o}/actions`, body: { action: 'accept' } }),
+      { anonymous: 401, admin: 200, supervisor: 403, operator: 200, executor: 403 },
     ],
     [
       'resolve own organisation’s ticket',
-      (_o, own) => ({ path: `/api/v1/tickets/${own}/actions`, body: { action: 'resolve', reason: 'Устранено' } }),
+      (_o, own) => ({ path: `/api/v1/tickets/${own}/actions`, body: { action: 'resolve', reason: 'Устранено', proof: [PROOF] } }),
       { anonymous: 401, admin: 200, supervisor: 403, operator: 200, executor: 200 },
     ],
     [
@@ -158,14 +163,16 @@ describe('lifecycle through the API', () => {
       const a = await c.api(`/api/v1/tickets/${n}/actions`, { token: tokens.operator, body: { action: 'assign', organisation: ex.organisation } });
       expect(a.status).toBe(200);
     }
+    // `start` is the former name of `accept`, still understood.
     expect((await c.api(`/api/v1/tickets/${n}/actions`, { token: exToken, body: { action: 'start' } })).body.status).toBe('in_progress');
     expect(
-      (await c.api(`/api/v1/tickets/${n}/actions`, { token: exToken, body: { action: 'resolve', reason: 'Заменили задвижку' } })).body.status,
+      (await c.api(`/api/v1/tickets/${n}/actions`, { token: exToken, body: { action: 'resolve', reason: 'Заменили задвижку', proof: [PROOF] } })).body
+        .status,
     ).toBe('resolved');
     expect((await c.api(`/api/v1/tickets/${n}/actions`, { token: tokens.operator, body: { action: 'close' } })).body.status).toBe('closed');
     const t = await c.api(`/api/v1/tickets/${n}`, { token: tokens.admin });
     const actions = t.body.history.map((h: { action: string }) => h.action);
-    expect(actions.slice(-3)).toEqual(['ticket.start', 'ticket.resolve', 'ticket.close']);
+    expect(actions.slice(-3)).toEqual(['ticket.accept', 'ticket.resolve', 'ticket.close']);
     const resolve = t.body.history.find((h: { action: string }) => h.action === 'ticket.resolve');
     expect(resolve.actor_type).toBe('user');
     expect(resolve.data.reason).toBe('Заменили задвижку');

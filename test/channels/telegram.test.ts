@@ -71,7 +71,7 @@ describe('telegram bot by webhook', () => {
   const toInProgress = async (number: string) => {
     const t = await ticket(number);
     if (t.status === 'new') await act(number, { action: 'assign', organisation: 'astana-su-arnasy' });
-    await act(number, { action: 'start' });
+    await act(number, { action: 'accept' });
   };
 
   it('stores a message delivered twice once, opens one ticket and answers in the same chat, replying to it, in Russian', async () => {

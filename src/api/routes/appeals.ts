@@ -1,19 +1,19 @@
-// Public routes for residents: file an appeal, look up its status by number, read the city's categories.
+// Public routes for residents: file an appeal (and get its access key, once), look up its status by number (the
+// key holder sees their own conversation), read the city's categories. The loop's actions: appeal-actions.ts.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { APPEAL_BODY_LIMIT, AppealBody, appealToInbound } from '../../channels/web.js';
+import { APPEAL_BODY_LIMIT, AppealBody, appealToInbound, IdempotencyKey } from '../../channels/web.js';
 import { Language } from '../../config/schema.js';
 import type { Context } from '../../context.js';
 import { AppError } from '../../errors.js';
 import { fileAppeal } from '../../pipeline.js';
-import { TICKET_NUMBER } from '../../tickets/numbers.js';
+import { hasAccessKey, issueAccessKey } from '../../tickets/access.js';
 import { conversation, findTicket } from '../../tickets/repository.js';
 import { presentPublicTicket } from '../presenters.js';
+import { AccessKey, AppealNumber, KEY_HEADER, residentView } from './appeal-actions.js';
 
-export const IdempotencyKey = z
-  .string()
-  .regex(/^[\w.:-]{8,100}$/, '8–100 letters, digits, ".", ":", "-" or "_"')
-  .optional();
+/** Re-exported for the staff routes' 109 filing, which takes the same header. */
+export { IdempotencyKey };
 
 export async function receiptFor(ctx: Context, filed: Awaited<ReturnType<typeof fileAppeal>>) {
   const t = filed.ticket;
@@ -47,7 +47,10 @@ export const appealRoutes =
           appealToInbound('web', req.body, { idempotencyKey: req.headers['idempotency-key'] as string | undefined }),
         );
         const receipt = await receiptFor(ctx, filed);
-        return reply.status(filed.duplicate ? 200 : 201).send(receipt);
+        // The key is shown once: a repeat of the same filing gets none (unless the first never got one stored).
+        const key = !filed.duplicate || !(await hasAccessKey(ctx.db, filed.messageId)) ? await issueAccessKey(ctx.db, filed.messageId) : null;
+        const link = key && 'number' in receipt ? `${ctx.settings.QALA_PUBLIC_URL.replace(/\/+$/, '')}/#/track/${receipt.number}?key=${key}` : null;
+        return reply.status(filed.duplicate ? 200 : 201).send({ ...receipt, access_key: key, private_link: link });
       },
     );
 
@@ -56,13 +59,16 @@ export const appealRoutes =
       {
         config: publicLimit,
         schema: {
-          summary: 'Status of an appeal by its number (public; no personal data)',
+          summary: 'Status of an appeal by its number (public, no personal data); with its access key, the resident’s own view',
           tags: ['appeals'],
-          params: z.object({ number: z.string().regex(TICKET_NUMBER, 'a ticket number like AST-2026-000123') }),
+          params: AppealNumber,
           querystring: z.object({ lang: Language.optional() }),
+          headers: z.object({ [KEY_HEADER]: AccessKey.optional() }).passthrough(),
         },
       },
       async (req) => {
+        const key = req.headers[KEY_HEADER] as string | undefined;
+        if (key) return residentView(ctx, req.params.number, key, req.query.lang);
         const t = await findTicket(ctx.db, req.params.number);
         if (!t) throw AppError.notFound('appeal', req.params.number);
         const replies = (await conversation(ctx.db, t.id)).filter((m) => m.direction === 'out');

@@ -1,14 +1,17 @@
-// Staff routes: the ticket list and card, lifecycle actions, and filing a 109 call on a caller's behalf.
+// Staff routes: the ticket list and card (with its internal notes for those who may read them), lifecycle actions
+// (the executor's accept, ask, resume, hand back and resolve with proof among them), and filing a 109 call on a
+// caller's behalf. The notes' own routes are in ticket-notes.ts.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { can, listScope } from '../../auth/policies.js';
-import { APPEAL_BODY_LIMIT, AppealBody, appealToInbound } from '../../channels/web.js';
+import { APPEAL_BODY_LIMIT, AppealBody, appealToInbound, Photo } from '../../channels/web.js';
 import type { Language } from '../../config/schema.js';
 import type { Context } from '../../context.js';
 import { AppError } from '../../errors.js';
 import { fileAppeal } from '../../pipeline.js';
 import { actOnTicket } from '../../tickets/commands.js';
-import { ACTIONS, STATUSES } from '../../tickets/lifecycle.js';
+import { ACTION_ALIASES, ACTIONS, STATUSES, type TicketAction } from '../../tickets/lifecycle.js';
+import { MAX_NOTE_PHOTOS, notesOf } from '../../tickets/notes.js';
 import { TICKET_NUMBER } from '../../tickets/numbers.js';
 import {
   addressedTo,
@@ -24,14 +27,20 @@ import {
 import { requireUser, staff } from '../auth.js';
 import { presentStaffTicket, presentTicketListItem } from '../presenters.js';
 import { IdempotencyKey, receiptFor } from './appeals.js';
+import { photoInputs, ticketNoteRoutes } from './ticket-notes.js';
 
 const Number_ = z.object({ number: z.string().regex(TICKET_NUMBER, 'a ticket number like AST-2026-000123') });
 const secured = { security: [{ bearer: [] }], tags: ['tickets'] };
+/** An action by its name or a former name (`start` is now `accept`). */
+const Action = z
+  .enum([...ACTIONS, ...(Object.keys(ACTION_ALIASES) as [string, ...string[]])])
+  .transform((a): TicketAction => ACTION_ALIASES[a] ?? (a as TicketAction));
 
 export const ticketRoutes =
   (ctx: Context): FastifyPluginAsyncZod =>
   async (app) => {
     app.addHook('preHandler', requireUser(ctx));
+    await app.register(ticketNoteRoutes(ctx));
 
     app.get(
       '/tickets',
@@ -79,36 +88,43 @@ export const ticketRoutes =
         if (!t) throw AppError.notFound('ticket', req.params.number);
         if (!can(user, 'read', { ...t, addressed_to: await addressedTo(ctx.db, t.source_message_id) }))
           throw AppError.forbidden(`read ticket ${t.number}`);
-        const [messages, triage, hist, resident, attachments, deliveries] = await Promise.all([
+        const [messages, triage, hist, resident, attachments, deliveries, notes] = await Promise.all([
           conversation(ctx.db, t.id),
           triageOf(ctx.db, t.source_message_id),
           history(ctx.db, t.number),
           residentOf(ctx.db, t.resident_id),
           attachmentsOf(ctx.db, t.source_message_id),
           deliveriesOf(ctx.db, t.id),
+          can(user, 'read_notes', t) ? notesOf(ctx.db, t.id) : null,
         ]);
-        return presentStaffTicket(ctx.city, user, t, { messages, triage, history: hist, resident, attachments, deliveries });
+        return presentStaffTicket(ctx.city, user, t, { messages, triage, history: hist, resident, attachments, deliveries, notes }, ctx.now());
       },
     );
 
     app.post(
       '/tickets/:number/actions',
       {
+        // A resolution may carry proof photos in base64.
+        bodyLimit: APPEAL_BODY_LIMIT,
         schema: {
           ...secured,
           summary: 'Move a ticket through its lifecycle',
           params: Number_,
           body: z.object({
-            action: z.enum(ACTIONS),
+            action: Action,
             reason: z.string().trim().max(2000).optional(),
             organisation: z.string().max(100).optional(),
             category: z.string().max(10).optional(),
+            question: z.string().trim().max(2000).optional(),
+            note: z.string().trim().max(2000).optional(),
+            proof: z.array(Photo).max(MAX_NOTE_PHOTOS, `at most ${MAX_NOTE_PHOTOS} photos`).optional(),
             version: z.number().int().positive().optional(),
           }),
         },
       },
       async (req) => {
-        const updated = await actOnTicket(ctx, staff(req), req.params.number, req.body);
+        const { proof, ...rest } = req.body;
+        const updated = await actOnTicket(ctx, staff(req), req.params.number, { ...rest, proof: photoInputs(proof) });
         return presentTicketListItem(ctx.city, updated, staff(req).locale as Language);
       },
     );

@@ -12,6 +12,7 @@ import { fileAppeal } from '../../pipeline.js';
 import { isTicketStatus, OPEN_STATUSES } from '../../tickets/lifecycle.js';
 import { findTicket, ticketForMessage } from '../../tickets/repository.js';
 import { addDetails, confirmResolution, rateTicket, reopenByResident } from '../../tickets/resident.js';
+import { residentChoices } from '../../tickets/resident-view.js';
 import { detectLanguage } from '../../triage/text/language.js';
 import { type TelegramApi, TelegramError } from './api.js';
 import { RateLimited, type SendLimiter } from './limiter.js';
@@ -249,7 +250,8 @@ export class TelegramBot {
       await reopenByResident(this.ctx, number, ticket.resident_id, t.text);
     } catch (err) {
       if (!(err instanceof AppError)) throw err;
-      await this.say(t.chatId, tx.notAwaiting);
+      // Past the confirmation window the words stay on the ticket, and a new appeal is the way forward.
+      await this.say(t.chatId, windowClosed(err) ? tx.ticketClosed(number) : tx.notAwaiting);
     }
   }
 
@@ -289,6 +291,11 @@ export class TelegramBot {
         await this.answer(q, tx.confirmed);
       } else if (kind === 'no') {
         if (ticket.status !== 'resolved') throw AppError.invalidTransition('not resolved');
+        if (!residentChoices(this.ctx.city, ticket, this.ctx.now()).reopen) {
+          await this.answer(q, '');
+          await this.say(chatId, tx.ticketClosed(number));
+          return 'handled';
+        }
         state.awaiting = { kind: 'reopen', number };
         await saveState(this.ctx.db, chatId, state);
         await this.answer(q, '');
@@ -382,6 +389,11 @@ export function pickLanguage(text: string, code: string | undefined, remembered:
   if (remembered) return remembered;
   const fromCode = code?.toLowerCase().slice(0, 2);
   return (LANGUAGES as readonly string[]).includes(fromCode ?? '') ? (fromCode as Language) : fallback;
+}
+
+/** The refusal to reopen after the confirmation window (tickets/resident.ts). */
+function windowClosed(err: AppError): boolean {
+  return (err.details as { reason?: string } | undefined)?.reason === 'window_closed';
 }
 
 function imageDocument(m: Message) {

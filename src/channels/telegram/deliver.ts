@@ -1,5 +1,6 @@
 // Replies from the outbox to the resident's chat: the acknowledgement answers the resident's own message; a
-// "resolved" update carries the confirm / reopen buttons and a "closed" one the 1–5 rating. Each row is sent at
+// "resolved" update carries the confirm / reopen buttons, a "closed" one (by the resident or when the window ran
+// out) the 1–5 rating, and an executor's question asks for a reply, so the answer joins the ticket. Each row is sent at
 // most once: a row already in the ticket's conversation is skipped, and 429 pauses the chat and throws so the
 // relay tries again later.
 import type { Language } from '../../config/schema.js';
@@ -36,7 +37,8 @@ export async function deliverToChat(ctx: Context, api: TelegramApi, limiter: Sen
       ],
     };
   }
-  if (number && template === 'status.closed') {
+  if (number && template === 'question.asked') params.reply_markup = { force_reply: true };
+  if (number && (template === 'status.closed' || template === 'status.auto_closed')) {
     params.text = `${params.text}\n\n${TEXTS[lang].ratePrompt}`.slice(0, MAX_TEXT);
     params.reply_markup = { inline_keyboard: [[1, 2, 3, 4, 5].map((s) => ({ text: `${s} ⭐`, callback_data: `rate:${number}:${s}` }))] };
   }

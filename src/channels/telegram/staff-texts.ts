@@ -1,5 +1,6 @@
 // What the bot says to staff (linking a staff account to a chat, work notifications) in Russian, Kazakh and
-// English. Plain text (no parse_mode), so nothing in a category or address name needs escaping.
+// English. Plain text (no parse_mode), so nothing in a category or address name needs escaping; the same text is
+// the body of the staff e-mail, its first line the subject. Never a resident's name, contact or flat number.
 import type { Language, Urgency } from '../../config/schema.js';
 
 export interface AssignedNotice {
@@ -12,6 +13,29 @@ export interface AssignedNotice {
   link: string;
 }
 
+/** What every notice about a ticket names; already in the reader's language. */
+export interface TicketFacts {
+  number: string;
+  category: string;
+  organisation: string;
+  /** The public address: street and house, never the flat. */
+  address: string;
+  /** The resolution deadline in the city's time. */
+  deadline: string;
+  link: string;
+}
+
+export interface SummaryFacts {
+  organisation: string;
+  date: string;
+  created: number;
+  open: number;
+  atRisk: number;
+  overdue: number;
+  paused: number;
+  link: string;
+}
+
 export interface StaffTexts {
   linked: (name: string) => string;
   badCode: string;
@@ -19,6 +43,14 @@ export interface StaffTexts {
   urgency: Record<Urgency, string>;
   none: string;
   assigned: (n: AssignedNotice) => string;
+  /** Escalations (docs/escalation.md). `left`, `late` and `silent` are spans like "5 раб. ч". */
+  atRisk: (n: TicketFacts & { left: string; why: string }) => string;
+  breach: (n: TicketFacts & { late: string }) => string;
+  firstResponse: (n: TicketFacts & { due: string }) => string;
+  /** The return timer took the ticket from an organisation that did not react: to the queue or to `to`. */
+  returned: (n: TicketFacts & { silent: string; to: string | null }) => string;
+  reopened: (n: TicketFacts & { count: number }) => string;
+  summary: (n: SummaryFacts) => string;
 }
 
 const lines = (...l: string[]) => l.join('\n');
@@ -39,6 +71,56 @@ export const STAFF_TEXTS: Record<Language, StaffTexts> = {
         `Срок: ${n.deadline}`,
         n.link,
       ),
+    atRisk: (n) =>
+      lines(
+        `Срок по обращению ${n.number} под угрозой: осталось ${n.left}.`,
+        `Почему: ${n.why}.`,
+        `Категория: ${n.category}`,
+        `Адрес: ${n.address}`,
+        `Срок: ${n.deadline}`,
+        n.link,
+      ),
+    breach: (n) =>
+      lines(
+        `Просрочено обращение ${n.number}${n.late ? `: срок истёк ${n.late} назад` : ': срок истёк'}.`,
+        `Организация: ${n.organisation}`,
+        `Категория: ${n.category}`,
+        `Адрес: ${n.address}`,
+        `Срок был: ${n.deadline}`,
+        n.link,
+      ),
+    firstResponse: (n) =>
+      lines(
+        `Обращение ${n.number} не принято в работу к сроку первого ответа (${n.due}).`,
+        `Организация: ${n.organisation}`,
+        `Категория: ${n.category}`,
+        n.link,
+      ),
+    returned: (n) =>
+      lines(
+        n.to
+          ? `Обращение ${n.number} передано в ${n.to}: ${n.organisation} не приняла его за ${n.silent}.`
+          : `Обращение ${n.number} возвращено в очередь центра: ${n.organisation} не приняла его за ${n.silent}.`,
+        `Категория: ${n.category}`,
+        n.link,
+      ),
+    reopened: (n) =>
+      lines(
+        `Житель вернул в работу обращение ${n.number}: проблема не решена (возвратов: ${n.count}).`,
+        `Категория: ${n.category}`,
+        `Адрес: ${n.address}`,
+        `Срок: ${n.deadline}`,
+        n.link,
+      ),
+    summary: (n) =>
+      lines(
+        `Сводка на ${n.date}: ${n.organisation}`,
+        `Новых за сутки: ${n.created}`,
+        `В работе: ${n.open} (ждут ответа жителя: ${n.paused})`,
+        `Под угрозой срыва срока: ${n.atRisk}`,
+        `Просрочено: ${n.overdue}`,
+        n.link,
+      ),
   },
   kk: {
     linked: (name) => `Дайын, ${name}: Qala жұмыс хабарламалары осы чатқа келеді. Өшіру — Qala-дағы профильде.`,
@@ -55,6 +137,56 @@ export const STAFF_TEXTS: Record<Language, StaffTexts> = {
         `Мерзімі: ${n.deadline}`,
         n.link,
       ),
+    atRisk: (n) =>
+      lines(
+        `${n.number} өтінішінің мерзімі қауіпте: ${n.left} қалды.`,
+        `Себебі: ${n.why}.`,
+        `Санаты: ${n.category}`,
+        `Мекенжайы: ${n.address}`,
+        `Мерзімі: ${n.deadline}`,
+        n.link,
+      ),
+    breach: (n) =>
+      lines(
+        `${n.number} өтінішінің мерзімі өтті${n.late ? ` (${n.late} бұрын)` : ''}.`,
+        `Ұйым: ${n.organisation}`,
+        `Санаты: ${n.category}`,
+        `Мекенжайы: ${n.address}`,
+        `Мерзімі: ${n.deadline}`,
+        n.link,
+      ),
+    firstResponse: (n) =>
+      lines(
+        `${n.number} өтініші алғашқы жауап мерзіміне (${n.due}) дейін жұмысқа алынбады.`,
+        `Ұйым: ${n.organisation}`,
+        `Санаты: ${n.category}`,
+        n.link,
+      ),
+    returned: (n) =>
+      lines(
+        n.to
+          ? `${n.number} өтініші ${n.to} ұйымына берілді: ${n.organisation} оны ${n.silent} ішінде қабылдамады.`
+          : `${n.number} өтініші орталықтың кезегіне қайтарылды: ${n.organisation} оны ${n.silent} ішінде қабылдамады.`,
+        `Санаты: ${n.category}`,
+        n.link,
+      ),
+    reopened: (n) =>
+      lines(
+        `Тұрғын ${n.number} өтінішін қайта жұмысқа қайтарды: мәселе шешілмеген (қайтарулар саны: ${n.count}).`,
+        `Санаты: ${n.category}`,
+        `Мекенжайы: ${n.address}`,
+        `Мерзімі: ${n.deadline}`,
+        n.link,
+      ),
+    summary: (n) =>
+      lines(
+        `${n.date} күнгі жиынтық: ${n.organisation}`,
+        `Соңғы тәулікте жаңа: ${n.created}`,
+        `Жұмыста: ${n.open} (тұрғынның жауабын күтуде: ${n.paused})`,
+        `Мерзімі қауіпте: ${n.atRisk}`,
+        `Мерзімі өткен: ${n.overdue}`,
+        n.link,
+      ),
   },
   en: {
     linked: (name) => `Done, ${name}: Qala work notifications will come to this chat. Turn them off in your Qala profile.`,
@@ -69,6 +201,56 @@ export const STAFF_TEXTS: Record<Language, StaffTexts> = {
         `Address: ${n.address}`,
         `Urgency: ${n.urgency}`,
         `Due by: ${n.deadline}`,
+        n.link,
+      ),
+    atRisk: (n) =>
+      lines(
+        `The deadline of ticket ${n.number} is at risk: ${n.left} left.`,
+        `Why: ${n.why}.`,
+        `Category: ${n.category}`,
+        `Address: ${n.address}`,
+        `Due by: ${n.deadline}`,
+        n.link,
+      ),
+    breach: (n) =>
+      lines(
+        `Ticket ${n.number} is overdue${n.late ? ` by ${n.late}` : ''}.`,
+        `Organisation: ${n.organisation}`,
+        `Category: ${n.category}`,
+        `Address: ${n.address}`,
+        `Was due by: ${n.deadline}`,
+        n.link,
+      ),
+    firstResponse: (n) =>
+      lines(
+        `Ticket ${n.number} was not accepted by its first-response deadline (${n.due}).`,
+        `Organisation: ${n.organisation}`,
+        `Category: ${n.category}`,
+        n.link,
+      ),
+    returned: (n) =>
+      lines(
+        n.to
+          ? `Ticket ${n.number} was passed to ${n.to}: ${n.organisation} did not accept it within ${n.silent}.`
+          : `Ticket ${n.number} went back to the centre's queue: ${n.organisation} did not accept it within ${n.silent}.`,
+        `Category: ${n.category}`,
+        n.link,
+      ),
+    reopened: (n) =>
+      lines(
+        `The resident reopened ticket ${n.number}: the problem is not solved (times reopened: ${n.count}).`,
+        `Category: ${n.category}`,
+        `Address: ${n.address}`,
+        `Due by: ${n.deadline}`,
+        n.link,
+      ),
+    summary: (n) =>
+      lines(
+        `Summary for ${n.date}: ${n.organisation}`,
+        `New in the last 24 hours: ${n.created}`,
+        `Open: ${n.open} (waiting for the resident: ${n.paused})`,
+        `At risk: ${n.atRisk}`,
+        `Overdue: ${n.overdue}`,
         n.link,
       ),
   },
