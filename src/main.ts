@@ -1,5 +1,6 @@
 // Starts a Qala process: opens the database, migrates, loads the city, and runs the API and/or the workers.
 // Embedded mode (no DATABASE_URL) runs everything in one process on PGlite.
+import { startConfigPoller, withStoredConfig } from './admin/config.js';
 import { buildServer } from './api/server.js';
 import type { Connector } from './channels/connector.js';
 import { buildConnectors } from './channels/registry.js';
@@ -30,11 +31,13 @@ export interface Centre {
 
 export async function buildContext(settings: Settings): Promise<Context> {
   const log = createLogger(settings.LOG_LEVEL);
-  const city = await loadCity(settings.QALA_CITY_DIR);
+  let city = await loadCity(settings.QALA_CITY_DIR);
   const store = await openStore({ databaseUrl: settings.DATABASE_URL, dataDir: settings.QALA_DATA_DIR });
   try {
     const applied = await migrate(store.db);
     if (applied.length) log.info({ applied }, 'migrations applied');
+    // An admin's edits of the configuration (src/admin/config.ts) go on top of the files.
+    city = await withStoredConfig(store.db, city, log);
     await syncReference(store.db, city);
     await syncWatchlist(store.db, city, { demo: false });
   } catch (err) {
@@ -73,6 +76,8 @@ export async function startCentre(settings: Settings, opts: { demo?: boolean } =
     for (const c of connectors) await c.start?.();
   }
   const ticker = runWorkers ? startTicker(ctx, SWEEPS, settings.QALA_SWEEP_SECONDS * 1000) : null;
+  // Every process picks up a configuration edit made in another within a few seconds.
+  const configPoller = startConfigPoller(ctx);
   if (opts.demo) {
     const seeded = await seedDemo(ctx);
     if (seeded.users || seeded.appeals) log.info(seeded, 'demo data loaded');
@@ -90,6 +95,7 @@ export async function startCentre(settings: Settings, opts: { demo?: boolean } =
     async close() {
       await app?.close();
       if (runWorkers) for (const c of connectors) await c.stop?.();
+      configPoller.stop();
       await ticker?.stop();
       await relay.stop();
       await ctx.queue.stop();

@@ -32,6 +32,9 @@ export const Settings = z.object({
   /** A file of KEY=VALUE lines (credentials); the environment wins over it. Keep it out of the repository. */
   QALA_SECRETS_FILE: z.string().optional(),
   QALA_DEMO_FEED: z.enum(['on', 'off']).default('on'), // with --demo: replay the city's demo-feed.yaml through local stand-ins of the platforms
+  /** A map tile URL template (`https://…/{z}/{x}/{y}.png`) drawn under the district map; none by default, so no page
+   * ever asks anything outside the centre unless this is set. */
+  QALA_MAP_TILE_URL: z.string().url().optional(),
 
   // Channels (docs/channels.md). A connector without its credentials is off. Every base URL is a setting.
   // --- Telegram bot ---

@@ -53,55 +53,60 @@ async function database(): Promise<{ env: Record<string, string>; open: () => Re
 }
 
 describe('a crash between stored and routed loses nothing', () => {
-  it.each(['after-intake', 'after-triage'])('killed %s: on restart the appeal gets exactly one ticket', async (failpoint) => {
-    const db = await database();
-    const first = await startProcess({ ...db.env, QALA_FAILPOINTS: `${failpoint}=exit` });
-    const text = `Прорыв трубы, вода заливает подвал (${failpoint})`;
-    const answer = await fetch(`${first.url}/api/v1/appeals`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ text, address: 'улица Кенесары 40' }),
-    }).then(
-      (r) => r.status,
-      () => 'connection lost',
-    );
-    expect(answer).toBe('connection lost'); // the process died mid-request
-    expect(await first.exited).toBe(null); // killed by a signal, not a clean exit
+  it.each(['after-intake', 'after-triage'])(
+    'killed %s: on restart the appeal gets exactly one ticket',
+    async (failpoint) => {
+      const db = await database();
+      const first = await startProcess({ ...db.env, QALA_FAILPOINTS: `${failpoint}=exit` });
+      const text = `Прорыв трубы, вода заливает подвал (${failpoint})`;
+      const answer = await fetch(`${first.url}/api/v1/appeals`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ text, address: 'улица Кенесары 40' }),
+      }).then(
+        (r) => r.status,
+        () => 'connection lost',
+      );
+      expect(answer).toBe('connection lost'); // the process died mid-request
+      expect(await first.exited).toBe(null); // killed by a signal, not a clean exit
 
-    const second = await startProcess(db.env);
-    // The restarted workers finish the job; give them a few polling rounds.
-    let tickets = 0;
-    const store = await (async () => {
-      for (let i = 0; i < 60; i++) {
-        await new Promise((r) => setTimeout(r, 500));
-        if (process.env.DATABASE_URL) {
-          const s = await db.open();
-          const n = await s.db
-            .selectFrom('tickets')
-            .select((eb) => eb.fn.countAll().as('n'))
-            .executeTakeFirstOrThrow();
-          tickets = Number(n.n);
-          await s.close();
-          if (tickets > 0) break;
-        } else if (i === 10) break; // PGlite is single-process: check after the restarted process stops
+      const second = await startProcess(db.env);
+      // The restarted workers finish the job; give them a few polling rounds.
+      let tickets = 0;
+      const store = await (async () => {
+        for (let i = 0; i < 60; i++) {
+          await new Promise((r) => setTimeout(r, 500));
+          if (process.env.DATABASE_URL) {
+            const s = await db.open();
+            const n = await s.db
+              .selectFrom('tickets')
+              .select((eb) => eb.fn.countAll().as('n'))
+              .executeTakeFirstOrThrow();
+            tickets = Number(n.n);
+            await s.close();
+            if (tickets > 0) break;
+          } else if (i === 10) break; // PGlite is single-process: check after the restarted process stops
+        }
+        second.child.kill('SIGTERM');
+        await second.exited;
+        return db.open();
+      })();
+      try {
+        const messages = await store.db.selectFrom('messages').selectAll().where('direction', '=', 'in').execute();
+        expect(messages.map((m) => m.text)).toEqual([text]);
+        expect(messages[0]?.stage).toBe('done');
+        const all = await store.db.selectFrom('tickets').selectAll().execute();
+        expect(all).toHaveLength(1);
+        expect(all[0]?.category).toBe('WATR');
+        const audits = await store.db.selectFrom('audit_log').selectAll().where('action', '=', 'ticket.opened').execute();
+        expect(audits).toHaveLength(1);
+        const outbox = await store.db.selectFrom('outbox').selectAll().execute();
+        expect(outbox).toHaveLength(1);
+      } finally {
+        await store.close();
       }
-      second.child.kill('SIGTERM');
-      await second.exited;
-      return db.open();
-    })();
-    try {
-      const messages = await store.db.selectFrom('messages').selectAll().where('direction', '=', 'in').execute();
-      expect(messages.map((m) => m.text)).toEqual([text]);
-      expect(messages[0]?.stage).toBe('done');
-      const all = await store.db.selectFrom('tickets').selectAll().execute();
-      expect(all).toHaveLength(1);
-      expect(all[0]?.category).toBe('WATR');
-      const audits = await store.db.selectFrom('audit_log').selectAll().where('action', '=', 'ticket.opened').execute();
-      expect(audits).toHaveLength(1);
-      const outbox = await store.db.selectFrom('outbox').selectAll().execute();
-      expect(outbox).toHaveLength(1);
-    } finally {
-      await store.close();
-    }
-  });
+      // Two real processes start one after the other, each loading the whole city (with its building registry).
+    },
+    180_000,
+  );
 });

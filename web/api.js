@@ -1,5 +1,5 @@
 // The centre's JSON API. Errors come back as ApiError with the API's code, HTTP status and field details.
-import { localName, t } from './i18n.js';
+import { localName, setCityOffset, t } from './i18n.js';
 
 const TOKEN_KEY = 'qala.token';
 
@@ -67,6 +67,7 @@ export function loadReference() {
       for (const c of cats) ref.categories.set(c.code, c.name);
       for (const o of orgs) ref.organisations.set(o.id, o.name);
       for (const d of dists.districts ?? []) ref.districts.set(d.id, d.name);
+      setCityOffset(dists.utc_offset_minutes);
     })
     .catch(() => {
       ref.loaded = null; // names fall back to what each answer carries; try again next time

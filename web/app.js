@@ -1,11 +1,29 @@
 // Entry point: the language switch, the hash router (#/appeal, #/track/NUMBER, #/staff/...) and the start-up.
+
+import { initAdmin, relocalizeAdmin, showAdmin, syncAdminLink } from './admin.js';
 import { loadReference } from './api.js';
 import { $ } from './dom.js';
 import { applyI18n, lang, onLangChange, setLang } from './i18n.js';
 import { initAppeal, initTrack, relocalizeResident, showTrack } from './resident.js';
 import { initStaff, relocalizeStaff, restoreSession, showStaff } from './staff.js';
 
-const VIEWS = { appeal: '#view-appeal', track: '#view-track', staff: '#view-staff' };
+const VIEWS = {
+  appeal: '#view-appeal',
+  track: '#view-track',
+  staff: '#view-staff',
+  public: '#view-public',
+  situation: '#view-situation',
+  admin: '#view-admin',
+  analytics: '#view-analytics',
+};
+// The public map and its map module load only when someone opens it.
+const publicScreen = () => import('./public.js');
+// So does the situation centre (its map and charts load after it, on their own).
+let situation = null;
+const situationScreen = () => (situation ??= import('./situation.js'));
+// And the analytics, whose tabs load one by one as they are opened.
+let analytics = null;
+const analyticsScreen = () => (analytics ??= import('./analytics.js'));
 
 function parseRoute() {
   const parts = location.hash.replace(/^#\/?/, '').split('/').filter(Boolean);
@@ -24,6 +42,12 @@ function route({ focus } = { focus: false }) {
   }
   if (view === 'track') showTrack(decodeURIComponent(rest[0] ?? ''));
   if (view === 'staff') showStaff(rest);
+  if (view === 'situation') situationScreen().then((m) => m.showSituation(restoreSession));
+  else situation?.then((m) => m.hideSituation());
+  if (view === 'public') publicScreen().then((m) => m.showPublic());
+  if (view === 'admin') showAdmin(rest, restoreSession);
+  if (view === 'analytics') analyticsScreen().then((m) => m.showAnalytics(rest, restoreSession));
+  else analytics?.then((m) => m.hideAnalytics());
   if (focus) $('#main').focus({ preventScroll: false });
 }
 
@@ -40,6 +64,10 @@ function start() {
     markLanguage();
     relocalizeResident();
     relocalizeStaff();
+    relocalizeAdmin();
+    situation?.then((m) => m.relocalizeSituation());
+    analytics?.then((m) => m.relocalizeAnalytics());
+    if (!$('#view-public').hidden) publicScreen().then((m) => m.relocalizePublic());
   });
   $('[data-skip]').addEventListener('click', (e) => {
     e.preventDefault();
@@ -49,7 +77,8 @@ function start() {
   initTrack();
   initStaff();
   loadReference();
-  restoreSession();
+  restoreSession().then(syncAdminLink);
+  initAdmin();
   window.addEventListener('hashchange', () => route({ focus: true }));
   route();
   document.body.dataset.ready = 'true';

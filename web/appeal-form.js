@@ -1,6 +1,7 @@
 // What the resident's form and the operator's 109 form share: reading the fields into an API body (photos read
-// with FileReader as base64), checking them before sending, and marking the fields the API found wrong.
-import { ApiError, errorText } from './api.js';
+// with FileReader as base64), checking them before sending, and marking the fields the API found wrong; and the
+// resident's map pin, which fills the coordinates from a tap on the city map.
+import { ApiError, api, errorText } from './api.js';
 import { h, say } from './dom.js';
 import { t } from './i18n.js';
 
@@ -136,8 +137,91 @@ export function geolocate(form, statusEl) {
     (pos) => {
       form.elements.namedItem('lat').value = pos.coords.latitude.toFixed(6);
       form.elements.namedItem('lon').value = pos.coords.longitude.toFixed(6);
+      // The map pin's note shows these numbers too.
+      form.elements.namedItem('lat').dispatchEvent(new Event('input', { bubbles: true }));
     },
     () => say(statusEl, t('geo.unavailable'), 'error'),
     { timeout: 10_000 },
   );
+}
+
+// ── The map pin ────────────────────────────────────────────────────────────────────────────────────────────
+
+/**
+ * Adds the city map under the form's coordinates: a tap (or the keyboard cursor and Enter) fills lat/lon, shown
+ * to the resident with a button to take the mark away. The address stays an alternative; typed coordinates work
+ * as before. The map module is loaded only here, on demand.
+ */
+export async function mountPinPicker(form) {
+  const latInput = form.elements.namedItem('lat');
+  const lonInput = form.elements.namedItem('lon');
+  const fieldset = latInput?.closest('fieldset');
+  if (!fieldset || fieldset.querySelector('.pin-picker')) return null;
+  const coords = h('span', { 'data-pin-coords': '' });
+  const chosen = h('p', { 'data-pin-chosen': '', hidden: true }, h('span', { i18n: 'pin.chosen' }), ' ', coords);
+  const none = h('p', { class: 'muted', 'data-pin-none': '', i18n: 'pin.none' });
+  const clearButton = h('button', { type: 'button', class: 'secondary small', 'data-pin-clear': '', hidden: true, i18n: 'pin.clear' });
+  const mapBox = h('div', { 'data-pin-map': '' });
+  const box = h(
+    'div',
+    { class: 'pin-picker' },
+    h('p', { class: 'hint', id: 'a-pin-hint', i18n: 'pin.hint' }),
+    mapBox,
+    h('div', { class: 'pin-state', 'aria-live': 'polite' }, chosen, none, clearButton),
+  );
+  fieldset.append(box);
+  let map = null;
+
+  const unmark = () => map?.svg.querySelector('.map-pick')?.replaceChildren();
+  const showState = () => {
+    const [la, lo] = [Number(latInput.value.replace(',', '.')), Number(lonInput.value.replace(',', '.'))];
+    const set = latInput.value.trim() !== '' && lonInput.value.trim() !== '' && Number.isFinite(la) && Number.isFinite(lo);
+    coords.textContent = set ? `${la.toFixed(5)}, ${lo.toFixed(5)}` : '';
+    chosen.hidden = !set;
+    none.hidden = set;
+    clearButton.hidden = !set;
+  };
+  const clearPin = () => {
+    latInput.value = '';
+    lonInput.value = '';
+    unmark();
+    showState();
+    latInput.dispatchEvent(new Event('input', { bubbles: true }));
+  };
+  // Typed or located coordinates no longer match the mark on the map: the mark goes, the numbers stay.
+  for (const input of [latInput, lonInput])
+    input.addEventListener('input', () => {
+      unmark();
+      showState();
+    });
+  clearButton.addEventListener('click', clearPin);
+  // reset() empties the inputs after its event: look once it is done.
+  form.addEventListener('reset', () =>
+    setTimeout(() => {
+      unmark();
+      showState();
+    }),
+  );
+  showState();
+
+  try {
+    const [{ renderDistrictMap }, districts] = await Promise.all([import('./map.js'), api('/districts')]);
+    map = renderDistrictMap(mapBox, {
+      districts,
+      label: 'pin.title',
+      onPick(lat, lon) {
+        latInput.value = lat.toFixed(6);
+        lonInput.value = lon.toFixed(6);
+        latInput.removeAttribute('aria-invalid');
+        lonInput.removeAttribute('aria-invalid');
+        showState();
+        // The form's own listeners (a new idempotency key for an edited appeal) hear of the change.
+        form.dispatchEvent(new Event('input', { bubbles: true }));
+      },
+    });
+    map.svg.setAttribute('aria-describedby', 'a-pin-hint');
+  } catch {
+    mapBox.append(h('p', { class: 'muted', 'data-pin-failed': '', i18n: 'pin.unavailable' }));
+  }
+  return map;
 }

@@ -1,11 +1,20 @@
 // Every visible string of the page comes from here: the dictionaries in lang/*.js, looked up by key.
 // The chosen language is remembered in localStorage and mirrored in <html lang>.
+import admin from './lang/areas/admin.js';
+import analytics from './lang/areas/analytics.js';
+import consoleArea from './lang/areas/console.js';
+import publicArea from './lang/areas/public.js';
+import situation from './lang/areas/situation.js';
 import en from './lang/en.js';
 import kk from './lang/kk.js';
 import ru from './lang/ru.js';
 
 export const LANGS = ['kk', 'ru', 'en'];
-export const DICTIONARIES = { ru, kk, en };
+// Each screen area keeps its strings in a file of its own (lang/areas/*.js), all three languages side by side.
+const AREAS = [consoleArea, situation, publicArea, admin, analytics];
+export const DICTIONARIES = Object.fromEntries(
+  Object.entries({ ru, kk, en }).map(([l, base]) => [l, Object.assign({}, base, ...AREAS.map((a) => a[l]))]),
+);
 /** Language names are written in their own language, whichever language the page is in. */
 const SELF_NAMES = { 'lang.kk': 'Қазақша', 'lang.ru': 'Русский', 'lang.en': 'English' };
 const STORAGE_KEY = 'qala.lang';
@@ -32,9 +41,29 @@ export function lang() {
   return current;
 }
 
-/** The string for `key` in the current language, with {placeholders} filled from `vars`. */
+/**
+ * The CLDR plural form for `n` of an entry: an entry with forms is { one, few, many, other } (Russian) or
+ * { one, other } (Kazakh, English), one key in every language so the dictionaries keep the same keys.
+ * Flat keys `key.one`, `key.few`… are read too.
+ */
+function pick(l, key, n) {
+  const dict = DICTIONARIES[l];
+  const entry = dict[key];
+  const forms = entry && typeof entry === 'object' ? entry : null;
+  if (typeof n !== 'number' || !Number.isFinite(n)) return forms ? forms.other : entry;
+  const cat = plurals(l).select(n);
+  return forms ? (forms[cat] ?? forms.other) : (dict[`${key}.${cat}`] ?? dict[`${key}.other`] ?? entry);
+}
+
+const pluralRules = {};
+function plurals(l) {
+  pluralRules[l] ??= new Intl.PluralRules(l);
+  return pluralRules[l];
+}
+
+/** The string for `key` in the current language, with {placeholders} filled from `vars` ({n} also picks the plural). */
 export function t(key, vars) {
-  const s = SELF_NAMES[key] ?? DICTIONARIES[current][key] ?? DICTIONARIES.ru[key] ?? key;
+  const s = SELF_NAMES[key] ?? pick(current, key, vars?.n) ?? pick('ru', key, vars?.n) ?? key;
   if (!vars) return s;
   return s.replace(/\{(\w+)\}/g, (m, k) => (k in vars ? String(vars[k]) : m));
 }
@@ -83,13 +112,32 @@ export function localName(names) {
   return names[current] ?? names.ru ?? '';
 }
 
+// The city's offset from UTC in minutes (Astana: +300), from GET /api/v1/districts. Until it is known, the offset
+// written in the API's own timestamps is used. Never the browser's time zone: a browser in another zone, or with an
+// old tz database for Asia/Almaty (which moved from +6 to +5 in 2024), would show other hours.
+let cityOffset = null;
+export function setCityOffset(minutes) {
+  if (Number.isInteger(minutes)) cityOffset = minutes;
+}
+
+const LOCALES = { kk: 'kk-KZ', ru: 'ru-RU', en: 'en-GB' };
+const NUMERIC = { timeZone: 'UTC', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' };
+const formats = {};
+
 /**
- * A date-time from the API, already in Astana time ("2026-05-12T14:30:00+05:00"), shown as it is:
- * read from the text, never converted to the browser's time zone.
+ * A date-time from the API shown in the city's time, formatted for the page's (or the given) language: ru
+ * "12.05.2026, 14:30", kk "12.05.2026, 14:30", en "12/05/2026, 14:30". Numbers only: browsers ship partial Kazakh
+ * calendar data (Chromium writes "2026 M05 12"), so kk is put together from the parts in the Kazakh order.
  */
-export function formatDateTime(iso) {
-  const m = typeof iso === 'string' ? /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})/.exec(iso) : null;
-  if (!m) return t('none');
-  const [, y, mo, d, hh, mm] = m;
-  return t('fmt.datetime', { y, m: mo, d, hh, mm });
+export function formatDateTime(iso, language = current) {
+  const ms = typeof iso === 'string' ? Date.parse(iso) : Number.NaN;
+  if (Number.isNaN(ms)) return t('none');
+  const written = /([+-])(\d{2}):(\d{2})$/.exec(iso);
+  const offset = cityOffset ?? (written ? (written[1] === '-' ? -1 : 1) * (Number(written[2]) * 60 + Number(written[3])) : 0);
+  // Shift the instant by the offset and format it as UTC: the wall clock of the city, whatever the browser thinks.
+  const wall = new Date(ms + offset * 60_000);
+  formats[language] ??= new Intl.DateTimeFormat(LOCALES[language] ?? language, NUMERIC);
+  if (language !== 'kk') return formats[language].format(wall);
+  const p = Object.fromEntries(formats.kk.formatToParts(wall).map((x) => [x.type, x.value]));
+  return `${p.day}.${p.month}.${p.year}, ${p.hour}:${p.minute}`;
 }

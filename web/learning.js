@@ -102,7 +102,7 @@ export async function showLearning(section, onLoggedOut) {
       button.disabled = true;
       try {
         await api('/triage/models/retrain', { method: 'POST', body: {} });
-        say(status, t('learning.retrain.queued', { min: m.settings.min_examples }));
+        say(status, t('learning.retrain.queued', { n: m.settings.min_examples }));
       } catch (err) {
         say(status, errorText(err), 'error');
       } finally {

@@ -1,7 +1,7 @@
 // The resident's part: file an appeal and get a receipt with a private link; look an appeal up by its number —
 // with the key kept on this device, the resident's own view and the loop after resolution (appeal-loop.js).
 import { api, errorText, idempotencyKey, loadReference, names } from './api.js';
-import { clearProblems, geolocate, photoProblem, previewPhotos, readAppeal, showProblem } from './appeal-form.js';
+import { clearProblems, geolocate, mountPinPicker, photoProblem, previewPhotos, readAppeal, showProblem } from './appeal-form.js';
 import { loopSection } from './appeal-loop.js';
 import { $, clear, facts, h, say, statusBadge } from './dom.js';
 import { formatDateTime, LANGS, lang, t } from './i18n.js';
@@ -72,6 +72,8 @@ export function initAppeal() {
     previewPhotos(photos, $('[data-thumbs]', form), $('[data-photos-summary]', form));
   });
   $('[data-geolocate]', form).addEventListener('click', () => geolocate(form, status));
+  // The map pin: a tap on the city map fills the coordinates (the map loads in the background).
+  mountPinPicker(form);
 
   form.addEventListener('submit', async (e) => {
     e.preventDefault();

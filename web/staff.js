@@ -1,14 +1,17 @@
-// The staff part: log in and out, the ticket list with its status filter, and the operator's 109 call form.
-import { ApiError, api, errorText, idempotencyKey, loadReference, names, session } from './api.js';
+// The staff part: log in and out, the sections of the staff area (the inbox is console-list.js, the keyboard
+// console-keys.js), and the operator's 109 call form.
+import { ApiError, api, errorText, idempotencyKey, loadReference, session } from './api.js';
 import { clearProblems, readAppeal, showProblem } from './appeal-form.js';
-import { $, clear, h, say, statusBadge } from './dom.js';
-import { formatDateTime, label, t } from './i18n.js';
+import { initKeys } from './console-keys.js';
+import { initList, loadList, onListAuthLost } from './console-list.js';
+import { $, clear, h, say } from './dom.js';
+import { label, t } from './i18n.js';
 import { onIncidentsAuthLost, rerenderIncidents, showIncident, showIncidents } from './incidents.js';
 import { showLearning } from './learning.js';
 import { receiptBody } from './resident.js';
 import { onAuthLost, rerenderTicket, showTicket } from './ticket.js';
 
-const state = { ready: null, route: [], tickets: null, phoneReceipt: null, phoneKey: idempotencyKey(), busy: false };
+const state = { ready: null, route: [], phoneReceipt: null, phoneKey: idempotencyKey(), busy: false };
 const SECTIONS = { list: '#staff-list', ticket: '#staff-ticket', phone: '#staff-phone', learning: '#staff-learning', incidents: '#staff-incidents' };
 
 const canFilePhoneCalls = () => (session.user?.roles ?? []).some((r) => r === 'operator' || r === 'admin');
@@ -68,66 +71,6 @@ export async function showStaff(route = []) {
   if (which === 'ticket') await showTicket(decodeURIComponent(arg));
   if (which === 'learning') await showLearning($('#staff-learning'), loggedOut);
   if (which === 'incidents') await (sub === 'incident' ? showIncident(decodeURIComponent(arg)) : showIncidents());
-}
-
-// ── Ticket list ────────────────────────────────────────────────────────────────────────────────────────────
-
-async function loadList() {
-  const section = $('#staff-list');
-  const status = $('[data-status]', section);
-  const filter = $('#s-status').value;
-  const q = new URLSearchParams({ limit: '200' });
-  if (filter) q.set('status', filter);
-  say(status, '');
-  try {
-    const [r] = await Promise.all([api(`/tickets?${q}`), loadReference()]);
-    state.tickets = r.tickets;
-    renderList();
-  } catch (err) {
-    if (err instanceof ApiError && err.status === 401) return loggedOut();
-    say(status, errorText(err), 'error');
-  }
-}
-
-// District and channel go on a second line under the address and the number, so the table fits a laptop screen.
-const COLUMNS = ['number', 'status', 'category', 'address', 'organisation', 'urgency', 'created', 'deadline'];
-
-function cells(tk) {
-  return {
-    number: [
-      h('a', { href: `#/staff/ticket/${encodeURIComponent(tk.number)}`, 'data-ticket-link': tk.number }, tk.number),
-      h('span', { class: 'sub' }, label('channel', tk.channel)),
-    ],
-    status: statusBadge(tk.status),
-    category: names.category(tk.category) ?? t('unknown'),
-    address: [tk.address ?? t('none'), tk.district ? h('span', { class: 'sub' }, names.district(tk.district)) : null],
-    organisation: names.organisation(tk.organisation) ?? t('unknown'),
-    urgency: h('span', { class: `urgency urgency-${tk.urgency}` }, label('urgency', tk.urgency)),
-    created: formatDateTime(tk.created_at),
-    deadline: [formatDateTime(tk.deadline), tk.overdue ? h('span', { class: 'badge overdue', i18n: 'list.overdue' }) : null],
-  };
-}
-
-function renderList() {
-  const section = $('#staff-list');
-  const tickets = state.tickets ?? [];
-  $('[data-count]', section).textContent = t('list.count', { n: tickets.length });
-  const wrap = clear($('[data-table]', section));
-  if (!tickets.length) return wrap.append(h('p', { class: 'muted', i18n: 'list.empty' }));
-  const head = h(
-    'tr',
-    {},
-    COLUMNS.map((c) => h('th', { scope: 'col', i18n: `col.${c}` })),
-  );
-  const rows = tickets.map((tk) => {
-    const c = cells(tk);
-    return h(
-      'tr',
-      { 'data-row': tk.number, class: tk.overdue ? 'overdue-row' : null },
-      COLUMNS.map((k) => h(k === 'number' ? 'th' : 'td', k === 'number' ? { scope: 'row' } : {}, c[k])),
-    );
-  });
-  wrap.append(h('table', { class: 'tickets' }, h('thead', {}, head), h('tbody', {}, rows)));
 }
 
 // ── 109 phone call ─────────────────────────────────────────────────────────────────────────────────────────
@@ -202,11 +145,9 @@ export function initStaff() {
     loggedOut();
     $('#l-email').focus();
   });
-  $('#filter-form').addEventListener('submit', (e) => {
-    e.preventDefault();
-    loadList();
-  });
-  $('#s-status').addEventListener('change', () => loadList());
+  initList();
+  onListAuthLost(loggedOut);
+  initKeys();
   onAuthLost(loggedOut);
   onIncidentsAuthLost(loggedOut);
   initPhone();
@@ -216,7 +157,7 @@ export function initStaff() {
 export function relocalizeStaff() {
   if (!session.user || $('#staff-area').hidden) return;
   $('[data-who]').textContent = t('staff.who', { name: session.user.name, roles: session.user.roles.map((r) => label('role', r)).join(', ') });
-  if (!$('#staff-list').hidden && state.tickets) renderList();
+  if (!$('#staff-list').hidden) loadList();
   renderPhoneReceipt();
   rerenderTicket();
   rerenderIncidents();

@@ -173,7 +173,17 @@ export function history(tk) {
           { class: 'history-what' },
           h('strong', {}, historyLabel(e.action)),
           d.organisation ? ` · ${names.organisation({ id: d.organisation, name: d.organisation })}` : null,
+          d.template ? ` · ${label('template', d.template)}` : null,
         ),
+        // A corrected place: what the address and district were and became.
+        d.address?.to !== undefined ? h('p', { class: 'meta' }, `${d.address.from ?? t('none')} → ${d.address.to ?? t('none')}`) : null,
+        d.district?.to
+          ? h(
+              'p',
+              { class: 'meta' },
+              `${d.district.from ? names.district({ id: d.district.from, name: d.district.from }) : t('none')} → ${names.district({ id: d.district.to, name: d.district.to })}`,
+            )
+          : null,
         d.from && d.to && d.from !== d.to ? h('p', { class: 'meta' }, `${label('status', d.from)} → ${label('status', d.to)}`) : null,
         d.reason ? h('p', { class: 'reason' }, t('history.reason', { reason: d.reason })) : null,
         d.question ? h('p', { class: 'reason' }, t('history.question', { question: d.question })) : null,

@@ -2,8 +2,11 @@
 // and runs the actions the user may take, each with the fields it needs (a question, a reason, a note and proof photos).
 import { ApiError, api, categories, errorText, loadReference, organisations } from './api.js';
 import { clearProblems, FormProblem, showProblem } from './appeal-form.js';
+import { districts, listHash } from './console-list.js';
+import { correctionsSection, replySection, TYPED_HERE } from './console-reply.js';
 import { $, clear, h, say, statusBadge } from './dom.js';
 import { label, localName, t } from './i18n.js';
+import { subscribe } from './live.js';
 import { notesSection, photoField, readPhotos } from './ticket-notes.js';
 import { conversation, deliveries, details, history, routing, section, triage } from './ticket-sections.js';
 
@@ -11,9 +14,9 @@ import { conversation, deliveries, details, history, routing, section, triage } 
 const NEEDS_REASON = new Set(['reject', 'reopen', 'mark_duplicate', 'hand_back']);
 /** The text field each action asks for: its input name and label. */
 const TEXT_FIELD = { ask: ['question', 'action.question'], resolve: ['note', 'action.note'], hand_back: ['reason', 'action.handback_reason'] };
-const TYPED = ['act-reason', 'act-question', 'act-note', 'act-organisation', 'act-category', 'note-text'];
+const TYPED = ['act-reason', 'act-question', 'act-note', 'act-organisation', 'act-category', 'note-text', ...TYPED_HERE];
 
-const state = { number: null, ticket: null, pending: null, notice: null, onAuthLost: () => {} };
+const state = { number: null, ticket: null, pending: null, notice: null, districts: [], live: null, onAuthLost: () => {} };
 
 export function onAuthLost(f) {
   state.onAuthLost = f;
@@ -24,7 +27,12 @@ const root = () => $('#staff-ticket');
 export async function showTicket(number) {
   Object.assign(state, { number, ticket: null, pending: null, notice: null });
   clear(root()).append(h('p', { class: 'muted', i18n: 'loading' }));
+  state.districts = await districts();
   await reload();
+  // Live: when someone else changes this ticket, the card shows it without a reload, keeping what is being typed.
+  state.live ??= subscribe((e) => {
+    if (e.type === 'ticket' && e.number === state.number && !root().hidden) refresh(state.notice);
+  });
 }
 
 async function reload() {
@@ -163,12 +171,30 @@ async function act(tk, action, form, status) {
 
 /** After a note is saved: the card again with the new note, and what was typed in an open action form kept. */
 async function afterNote(notice) {
+  await refresh(
+    notice,
+    TYPED.filter((id) => id !== 'note-text'),
+  );
+}
+
+/** The card again, with the `keep` fields' typed values, and the focus and caret where they were. */
+async function refresh(notice, keep = TYPED) {
   state.notice = notice;
-  const typed = TYPED.filter((id) => id !== 'note-text').map((id) => [id, document.getElementById(id)?.value]);
+  const typed = keep.map((id) => [id, document.getElementById(id)?.value]);
+  const active = document.activeElement;
+  const focus = active?.id && root().contains(active) ? { id: active.id, start: active.selectionStart, end: active.selectionEnd } : null;
   await reload();
   for (const [id, value] of typed) {
     const el = document.getElementById(id);
-    if (el && value !== undefined) el.value = value;
+    if (el && value !== undefined) {
+      if (el.tagName === 'SELECT' && ![...el.options].some((o) => o.value === value)) el.dataset.pending = value;
+      el.value = value;
+    }
+  }
+  const el = focus && document.getElementById(focus.id);
+  if (el) {
+    el.focus({ preventScroll: true });
+    if (typeof focus.start === 'number') el.setSelectionRange?.(focus.start, focus.end);
   }
 }
 
@@ -209,7 +235,7 @@ function render() {
   const tk = state.ticket;
   const notice = h('p', { class: 'form-status', role: 'status', 'data-notice': '', hidden: true });
   if (state.notice) say(notice, state.notice.text, state.notice.kind);
-  el.append(h('p', {}, h('a', { href: '#/staff', class: 'back', i18n: 'ticket.back' })));
+  el.append(h('p', {}, h('a', { href: listHash(), class: 'back', i18n: 'ticket.back' })));
   if (!tk) return el.append(notice);
   el.append(
     h('div', { class: 'title-row' }, h('h1', { 'data-number': '' }, t('ticket.title', { number: tk.number })), statusBadge(tk.status)),
@@ -224,7 +250,17 @@ function render() {
         conversation(tk),
         notesSection(tk, { reload: afterNote, onAuthLost: () => state.onAuthLost() }),
       ),
-      h('div', { class: 'col' }, actions(tk), triage(tk), routing(tk), deliveries(tk), history(tk)),
+      h(
+        'div',
+        { class: 'col' },
+        actions(tk),
+        replySection(tk, { done: afterNote, onAuthLost: () => state.onAuthLost() }),
+        correctionsSection(tk, { done: afterNote, onAuthLost: () => state.onAuthLost(), districts: state.districts }),
+        triage(tk),
+        routing(tk),
+        deliveries(tk),
+        history(tk),
+      ),
     ),
   );
 }

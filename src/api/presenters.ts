@@ -8,7 +8,7 @@ import { categoryName, humanDeadline, orgName } from '../outbox/templates.js';
 import { redactPersonalData } from '../privacy.js';
 import { formatLocal } from '../sla/calendar.js';
 import { deadlineView } from '../sla/view.js';
-import { allowedActions, isTicketStatus, OPEN_STATUSES } from '../tickets/lifecycle.js';
+import { allowedActions, isTicketStatus, OPEN_STATUSES, PAUSED_STATUSES } from '../tickets/lifecycle.js';
 import { type NoteView, proofRequired } from '../tickets/notes.js';
 import type { TicketRow } from '../tickets/repository.js';
 
@@ -39,7 +39,9 @@ export function presentPublicTicket(city: City, t: TicketRow, replies: { text: s
   };
 }
 
-export function presentTicketListItem(city: City, t: TicketRow, lang: Language) {
+export function presentTicketListItem(city: City, t: TicketRow, lang: Language, now: Date = new Date()) {
+  const running = isTicketStatus(t.status) && OPEN_STATUSES.has(t.status) && !PAUSED_STATUSES.has(t.status);
+  const overdue = running && t.resolution_due !== null && t.resolution_due.getTime() < now.getTime();
   return {
     number: t.number,
     status: t.status,
@@ -50,7 +52,9 @@ export function presentTicketListItem(city: City, t: TicketRow, lang: Language) 
     address: t.address,
     created_at: iso(city, t.created_at),
     deadline: iso(city, t.resolution_due),
-    overdue: t.resolution_due !== null && t.resolution_due.getTime() < Date.now() && isTicketStatus(t.status) && OPEN_STATUSES.has(t.status),
+    overdue,
+    // Found at risk by the escalation sweep and not yet past its deadline (the console's attention filter).
+    at_risk: running && !overdue && t.at_risk_at !== null,
     version: t.version,
     // The incident (its number) this ticket is one report of: work on the incident moves the ticket too.
     incident: t.incident_id,
@@ -85,7 +89,7 @@ export function presentStaffTicket(
 ) {
   const lang = (user.locale as Language) ?? city.city.default_language;
   return {
-    ...presentTicketListItem(city, t, lang),
+    ...presentTicketListItem(city, t, lang, now),
     // The deadline in both terms: its state, working time left, the resident's phrase and the operator's (ru/kk/en).
     deadline_view: deadlineView(city, t, now),
     point: t.lat !== null && t.lon !== null ? { lat: t.lat, lon: t.lon } : null,

@@ -1,9 +1,7 @@
 // Builds the HTTP server: plugins, error mapping, OpenAPI at /docs, the native API, Open311 and the web page.
-import { fileURLToPath } from 'node:url';
 import formbody from '@fastify/formbody';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
-import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger } from 'fastify';
@@ -12,19 +10,23 @@ import type { Connector } from '../channels/connector.js';
 import type { Context } from '../context.js';
 import { installErrorHandler } from './errors.js';
 import { open311Routes } from './open311/routes.js';
+import { adminRoutes } from './routes/admin.js';
+import { adminConfigRoutes } from './routes/admin-config.js';
 import { appealActionRoutes } from './routes/appeal-actions.js';
 import { appealRoutes } from './routes/appeals.js';
 import { authRoutes } from './routes/auth.js';
 import { deliveryRoutes } from './routes/deliveries.js';
+import { eventRoutes } from './routes/events.js';
 import { healthRoutes } from './routes/health.js';
 import { incidentRoutes } from './routes/incidents.js';
 import { meRoutes } from './routes/me.js';
+import { publicRoutes } from './routes/public.js';
+import { situationRoutes } from './routes/situation.js';
 import { statsRoutes } from './routes/stats.js';
 import { ticketRoutes } from './routes/tickets.js';
 import { triageRoutes } from './routes/triage.js';
 import { watchlistRoutes } from './routes/watchlist.js';
-
-const webDir = fileURLToPath(new URL('../../web/', import.meta.url));
+import { cspDirectives, serveWeb, tileUrlOf } from './web-serve.js';
 
 export async function buildServer(ctx: Context, connectors: Connector[] = []) {
   const app = Fastify({
@@ -39,18 +41,7 @@ export async function buildServer(ctx: Context, connectors: Connector[] = []) {
 
   // TLS and HSTS belong to the reverse proxy: over plain HTTP on a LAN address, upgrade-insecure-requests would
   // send the browser to an https:// that is not there.
-  await app.register(helmet, {
-    hsts: false,
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        imgSrc: ["'self'", 'data:', 'blob:'],
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        scriptSrc: ["'self'"],
-        upgradeInsecureRequests: null,
-      },
-    },
-  });
+  await app.register(helmet, { hsts: false, contentSecurityPolicy: { directives: cspDirectives(tileUrlOf(ctx)) } });
   await app.register(rateLimit, { global: false });
   await app.register(formbody);
   await app.register(swagger, {
@@ -68,15 +59,20 @@ export async function buildServer(ctx: Context, connectors: Connector[] = []) {
   await app.register(authRoutes(ctx), { prefix: '/api/v1/auth' });
   await app.register(meRoutes(ctx), { prefix: '/api/v1' });
   await app.register(ticketRoutes(ctx), { prefix: '/api/v1' });
+  await app.register(eventRoutes(ctx), { prefix: '/api/v1' });
   await app.register(incidentRoutes(ctx), { prefix: '/api/v1' });
   await app.register(triageRoutes(ctx), { prefix: '/api/v1' });
   await app.register(watchlistRoutes(ctx), { prefix: '/api/v1' });
   await app.register(deliveryRoutes(ctx), { prefix: '/api/v1' });
+  await app.register(adminRoutes(ctx), { prefix: '/api/v1' });
+  await app.register(adminConfigRoutes(ctx, connectors), { prefix: '/api/v1' });
   await app.register(statsRoutes(ctx), { prefix: '/api/v1' });
+  await app.register(situationRoutes(ctx), { prefix: '/api/v1' });
+  await app.register(publicRoutes(ctx), { prefix: '/api/v1' });
   await app.register(open311Routes(ctx), { prefix: '/open311' });
   // Each connector's webhooks in a plugin of its own, so its body parsing (raw bytes for signatures) stays its own.
   for (const c of connectors) if (c.routes) await app.register(async (scope) => c.routes?.(scope), { prefix: `/channels/${c.channel}` });
-  await app.register(fastifyStatic, { root: webDir, prefix: '/', index: 'index.html' });
+  await serveWeb(app);
   return app;
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ACTIONS } from '../tickets/lifecycle.js';
-import { can, listScope, type Role, type StaffUser, type TicketPermission } from './policies.js';
+import { type CentrePermission, can, canCentre, listScope, type Role, type StaffUser, type TicketPermission } from './policies.js';
 
 const user = (role: Role, organisations: string[] = [], watchAccounts: string[] = []): StaffUser => ({
   id: 1,
@@ -61,4 +61,43 @@ describe('ticket policy matrix', () => {
     expect(listScope(user('operator'))).toBe('all');
     expect(listScope(user('supervisor'))).toBe('all');
   });
+});
+
+const CENTRE: CentrePermission[] = [
+  'triage_read',
+  'triage_retrain',
+  'triage_manage',
+  'watchlist_read',
+  'watchlist_edit',
+  'deliveries',
+  'situation',
+  'analytics',
+];
+const CENTRE_EXPECTED: Record<Role, CentrePermission[]> = {
+  admin: CENTRE,
+  supervisor: ['triage_read', 'triage_retrain', 'watchlist_read', 'deliveries', 'situation', 'analytics'],
+  operator: ['triage_read', 'watchlist_read', 'deliveries', 'situation', 'analytics'],
+  executor: [],
+  head: [],
+  // The akim follows the city in the situation centre and its analytics, and nothing of the centre's machinery.
+  official: ['situation', 'analytics'],
+};
+
+describe('centre policy matrix', () => {
+  for (const role of Object.keys(CENTRE_EXPECTED) as Role[]) {
+    it(`${role} may use exactly ${CENTRE_EXPECTED[role].join(', ') || 'nothing of the centre'}`, () => {
+      const u = user(role, ['water'], ['akim']);
+      for (const p of CENTRE) expect(canCentre(u, p), `${role} ${p}`).toBe(CENTRE_EXPECTED[role].includes(p));
+    });
+  }
+});
+
+describe('centre policy: administration', () => {
+  const ADMIN: CentrePermission[] = ['admin_users', 'admin_config'];
+  for (const role of Object.keys(EXPECTED) as Role[]) {
+    const allowed = role === 'admin';
+    it(`${role} ${allowed ? 'may' : 'may not'} administer staff accounts and the city's configuration`, () => {
+      for (const p of ADMIN) expect(canCentre(user(role, ['water'], ['akim']), p), `${role} ${p}`).toBe(allowed);
+    });
+  }
 });

@@ -67,15 +67,37 @@ export function listScope(user: StaffUser): { organisations?: string[]; addresse
 }
 
 /** The centre's own workings: the triage engine's learning (figures, retraining, history, model), the watchlist,
- * and the replies that could not be delivered. */
-export type CentrePermission = 'triage_read' | 'triage_retrain' | 'triage_manage' | 'watchlist_read' | 'watchlist_edit' | 'deliveries';
+ * the replies that could not be delivered, and the situation centre (city-wide figures, map, at-risk list; the akim
+ * reads it too), analytics (what residents write: volumes, topics, spikes, opinion, polls, reports), and administration (staff accounts, the city's configuration: admins only). */
+export type CentrePermission =
+  | 'triage_read'
+  | 'triage_retrain'
+  | 'triage_manage'
+  | 'watchlist_read'
+  | 'watchlist_edit'
+  | 'deliveries'
+  | 'situation'
+  | 'analytics'
+  | 'admin_users'
+  | 'admin_config';
 const CENTRE_POLICY: Record<Role, CentrePermission[]> = {
-  admin: ['triage_read', 'triage_retrain', 'triage_manage', 'watchlist_read', 'watchlist_edit', 'deliveries'],
-  supervisor: ['triage_read', 'triage_retrain', 'watchlist_read', 'deliveries'],
-  operator: ['triage_read', 'watchlist_read', 'deliveries'],
+  admin: [
+    'triage_read',
+    'triage_retrain',
+    'triage_manage',
+    'watchlist_read',
+    'watchlist_edit',
+    'deliveries',
+    'situation',
+    'analytics',
+    'admin_users',
+    'admin_config',
+  ],
+  supervisor: ['triage_read', 'triage_retrain', 'watchlist_read', 'deliveries', 'situation', 'analytics'],
+  operator: ['triage_read', 'watchlist_read', 'deliveries', 'situation', 'analytics'],
   executor: [],
   head: [],
-  official: [],
+  official: ['situation', 'analytics'],
 };
 
 export function canCentre(user: StaffUser, permission: CentrePermission): boolean {

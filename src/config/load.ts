@@ -3,7 +3,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { buildRouter, loadRegistry, streetKeysOf } from '../routing/load.js';
 import type { BuildingRegistry } from '../routing/registry.js';
 import type { Router, RoutingRule } from '../routing/rules.js';
@@ -42,41 +42,126 @@ export interface City {
   watchlists: z.infer<typeof WatchlistsFile>;
   shapes: DistrictShape[];
   geojson: unknown;
+  /** The files as written, kept so an admin's override can be compared with them and reverted. */
+  files: CityFiles;
+  /** The sections an admin's override replaces, and the newest config_versions id applied (0: the files alone). */
+  overridden: SectionName[];
+  version: number;
 }
 
-export class ConfigError extends Error {}
+/** One problem, where it is: the file or section, and the path inside it (as zod gives it). */
+export interface ConfigIssue {
+  section: string;
+  path: string;
+  message: string;
+}
 
-async function readYaml<T extends z.ZodType>(dir: string, file: string, schema: T): Promise<z.infer<T>> {
-  let data: unknown;
-  try {
-    data = parse(await readFile(join(dir, file), 'utf8'));
-  } catch (e) {
-    throw new ConfigError(`${join(dir, file)}: ${(e as Error).message}`);
+export class ConfigError extends Error {
+  constructor(
+    message: string,
+    readonly issues: ConfigIssue[] = [],
+  ) {
+    super(message);
   }
+}
+
+/** The sections an admin may edit at run time (src/admin/config.ts); each is validated by the same schema as its file. */
+export const EDITABLE_SECTIONS = ['organisations', 'categories', 'routing', 'sla', 'calendar', 'templates'] as const;
+export type SectionName = (typeof EDITABLE_SECTIONS)[number];
+/** The calendar files (one per year) edited as one section. */
+export const CalendarSection = z.object({ years: z.array(CalendarFile).min(1) });
+export const SECTION_SCHEMAS = {
+  organisations: OrganisationsFile,
+  categories: CategoriesFile,
+  routing: RoutingFile,
+  sla: SlaFile,
+  calendar: CalendarSection,
+  templates: TemplatesFile,
+} as const;
+const SECTION_FILES: Record<Exclude<SectionName, 'calendar'>, string> = {
+  organisations: 'organisations.yaml',
+  categories: 'categories.yaml',
+  routing: 'routing.yaml',
+  sla: 'sla.yaml',
+  templates: 'templates.yaml',
+};
+export type Overrides = Partial<Record<SectionName, unknown>>;
+
+/** A city's files as written, before validation: what an override is compared with and reverted to. */
+export interface CityFiles {
+  dir: string;
+  /** Parsed YAML by file name relative to the directory. */
+  raw: Record<string, unknown>;
+  calendarFiles: string[];
+  geojson: unknown;
+}
+
+async function readData(dir: string, file: string): Promise<unknown> {
+  try {
+    return parse(await readFile(join(dir, file), 'utf8'));
+  } catch (e) {
+    throw new ConfigError(`${join(dir, file)}: ${(e as Error).message}`, [{ section: file, path: '', message: (e as Error).message }]);
+  }
+}
+
+function validate<T extends z.ZodType>(label: string, section: string, data: unknown, schema: T): z.infer<T> {
   const r = schema.safeParse(data);
   if (!r.success) {
-    const lines = r.error.issues.slice(0, 10).map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`);
-    throw new ConfigError(`${join(dir, file)} is invalid:\n${lines.join('\n')}`);
+    const issues = r.error.issues.map((i) => ({ section, path: i.path.join('.'), message: i.message }));
+    const lines = issues.slice(0, 10).map((i) => `  ${i.path || '(root)'}: ${i.message}`);
+    throw new ConfigError(`${label} is invalid:\n${lines.join('\n')}`, issues);
   }
   return r.data;
+}
+
+const FILES = ['city.yaml', ...Object.values(SECTION_FILES), 'escalation.yaml', 'triage.yaml', 'demo.yaml', 'watchlists.yaml'];
+
+export async function readCityFiles(dir: string): Promise<CityFiles> {
+  const raw: Record<string, unknown> = {};
+  for (const f of FILES) raw[f] = await readData(dir, f);
+  const calendarFiles = (await readdir(join(dir, 'calendar'))).filter((f) => f.endsWith('.yaml')).sort();
+  for (const f of calendarFiles) raw[join('calendar', f)] = await readData(dir, join('calendar', f));
+  const city = validate(join(dir, 'city.yaml'), 'city.yaml', raw['city.yaml'], CityFile);
+  const geojson = JSON.parse(await readFile(join(dir, city.districts_file), 'utf8'));
+  return { dir, raw, calendarFiles: calendarFiles.map((f) => join('calendar', f)), geojson };
+}
+
+/** What the files say for an editable section, in the shape its schema reads. */
+export function fileSection(files: CityFiles, section: SectionName): unknown {
+  if (section === 'calendar') return { years: files.calendarFiles.map((f) => files.raw[f]) };
+  return files.raw[SECTION_FILES[section]];
 }
 
 const toMinutes = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
 
 export async function loadCity(dir: string, opts: { registry?: boolean } = {}): Promise<City> {
-  const city = await readYaml(dir, 'city.yaml', CityFile);
-  const { organisations } = await readYaml(dir, 'organisations.yaml', OrganisationsFile);
-  const { categories } = await readYaml(dir, 'categories.yaml', CategoriesFile);
-  const { rules } = await readYaml(dir, 'routing.yaml', RoutingFile);
-  const sla = await readYaml(dir, 'sla.yaml', SlaFile);
-  const escalation = await readYaml(dir, 'escalation.yaml', EscalationFile);
-  const { templates } = await readYaml(dir, 'templates.yaml', TemplatesFile);
-  const triage = await readYaml(dir, 'triage.yaml', TriageFile);
-  const demo = await readYaml(dir, 'demo.yaml', DemoFile);
-  const watchlists = await readYaml(dir, 'watchlists.yaml', WatchlistsFile);
-  const calendarFiles = (await readdir(join(dir, 'calendar'))).filter((f) => f.endsWith('.yaml')).sort();
-  const calendars = await Promise.all(calendarFiles.map((f) => readYaml(dir, join('calendar', f), CalendarFile)));
-  const geojson = JSON.parse(await readFile(join(dir, city.districts_file), 'utf8'));
+  return assembleCity(await readCityFiles(dir), {}, opts);
+}
+
+/** Validates a whole city from its files and the admin's overrides (each replaces its file), with every cross-check
+ * of a start; throws ConfigError listing the problems by section and path. */
+export async function assembleCity(files: CityFiles, overrides: Overrides, opts: { registry?: boolean; version?: number } = {}): Promise<City> {
+  const { dir } = files;
+  const read = <T extends z.ZodType>(file: string, schema: T) => validate(join(dir, file), file, files.raw[file], schema);
+  const section = <S extends SectionName>(name: S): z.infer<(typeof SECTION_SCHEMAS)[S]> => {
+    const label =
+      overrides[name] !== undefined
+        ? `the ${name} section`
+        : join(dir, name === 'calendar' ? 'calendar' : SECTION_FILES[name as Exclude<S, 'calendar'>]);
+    return validate(label, name, overrides[name] ?? fileSection(files, name), SECTION_SCHEMAS[name]) as z.infer<(typeof SECTION_SCHEMAS)[S]>;
+  };
+  const city = read('city.yaml', CityFile);
+  const { organisations } = section('organisations');
+  const { categories } = section('categories');
+  const { rules } = section('routing');
+  const sla = section('sla');
+  const escalation = read('escalation.yaml', EscalationFile);
+  const { templates } = section('templates');
+  const triage = read('triage.yaml', TriageFile);
+  const demo = read('demo.yaml', DemoFile);
+  const watchlists = read('watchlists.yaml', WatchlistsFile);
+  const calendars = section('calendar').years;
+  const geojson = files.geojson as Parameters<typeof shapesFromGeoJson>[0];
 
   // The building registry's organisations (1,372 housing companies…) join the configured ones.
   const configuredIds = new Set(organisations.map((o) => o.id));
@@ -84,50 +169,83 @@ export async function loadCity(dir: string, opts: { registry?: boolean } = {}): 
   const loaded = await loadRegistry(dir, opts.registry === false ? undefined : city.building_registry, configuredIds, streets);
   organisations.push(...loaded.organisations);
 
-  const problems: string[] = [...loaded.problems];
+  const problems: ConfigIssue[] = loaded.problems.map((message) => ({ section: 'city.yaml', path: 'building_registry', message }));
   const orgIds = new Set(organisations.map((o) => o.id));
   const catCodes = new Set(categories.map((c) => c.code));
   const districtIds = new Set(city.districts.map((d) => d.id));
-  const check = (ok: boolean, msg: string) => ok || problems.push(msg);
-  check(orgIds.size === organisations.length, 'organisations.yaml: duplicate organisation id');
-  check(catCodes.size === categories.length, 'categories.yaml: duplicate category code');
-  check(orgIds.has(city.fallback_organisation), `city.yaml: fallback_organisation ${city.fallback_organisation} is not an organisation`);
-  for (const o of organisations) if (o.parent) check(orgIds.has(o.parent), `organisations.yaml: ${o.id} has unknown parent ${o.parent}`);
+  // `at` names the section and path of a problem, so an admin's form can show it next to the field.
+  const check = (ok: boolean, message: string, at: [string, ...(string | number)[]] = ['city']) =>
+    ok || problems.push({ section: at[0], path: at.slice(1).join('.'), message });
+  check(orgIds.size === organisations.length, 'organisations.yaml: duplicate organisation id', ['organisations', 'organisations']);
+  check(catCodes.size === categories.length, 'categories.yaml: duplicate category code', ['categories', 'categories']);
+  check(orgIds.has(city.fallback_organisation), `city.yaml: fallback_organisation ${city.fallback_organisation} is not an organisation`, [
+    'organisations',
+    'organisations',
+  ]);
+  for (const [i, o] of organisations.entries())
+    if (o.parent)
+      check(orgIds.has(o.parent), `organisations.yaml: ${o.id} has unknown parent ${o.parent}`, ['organisations', 'organisations', i, 'parent']);
   for (const [i, r] of rules.entries()) {
-    check(r.category === '*' || catCodes.has(r.category), `routing.yaml rule ${i}: unknown category ${r.category}`);
-    if (r.organisation) check(orgIds.has(r.organisation), `routing.yaml rule ${i}: unknown organisation ${r.organisation}`);
-    if (r.district) check(districtIds.has(r.district), `routing.yaml rule ${i}: unknown district ${r.district}`);
+    check(r.category === '*' || catCodes.has(r.category), `routing.yaml rule ${i}: unknown category ${r.category}`, [
+      'routing',
+      'rules',
+      i,
+      'category',
+    ]);
+    if (r.organisation)
+      check(orgIds.has(r.organisation), `routing.yaml rule ${i}: unknown organisation ${r.organisation}`, ['routing', 'rules', i, 'organisation']);
+    if (r.district) check(districtIds.has(r.district), `routing.yaml rule ${i}: unknown district ${r.district}`, ['routing', 'rules', i, 'district']);
   }
-  for (const t of sla.targets) check(t.category === '*' || catCodes.has(t.category), `sla.yaml: unknown category ${t.category}`);
+  for (const [i, t] of sla.targets.entries())
+    check(t.category === '*' || catCodes.has(t.category), `sla.yaml: unknown category ${t.category}`, ['sla', 'targets', i, 'category']);
   check(
     sla.targets.some((t) => t.category === '*' && !t.urgency),
     "sla.yaml: needs a default target (category '*' without urgency)",
+    ['sla', 'targets'],
   );
-  checkEscalation(escalation, { orgIds, catCodes, accounts: new Set(watchlists.accounts.map((a) => a.id)) }, check);
-  for (const u of demo.users) if (u.organisation) check(orgIds.has(u.organisation), `demo.yaml: ${u.email} has unknown organisation`);
+  check(new Set(calendars.map((c) => c.year)).size === calendars.length, 'calendar: two files for one year', ['calendar', 'years']);
+  for (const [i, c] of calendars.entries())
+    for (const [j, d] of [...c.days_off, ...c.working_days].entries())
+      check(d.date.startsWith(`${c.year}-`), `calendar ${c.year}: ${d.date} is not in ${c.year}`, [
+        'calendar',
+        'years',
+        i,
+        j < c.days_off.length ? 'days_off' : 'working_days',
+        j < c.days_off.length ? j : j - c.days_off.length,
+        'date',
+      ]);
+  checkEscalation(escalation, { orgIds, catCodes, accounts: new Set(watchlists.accounts.map((a) => a.id)) }, (ok, msg) =>
+    check(ok, msg, ['escalation.yaml']),
+  );
+  for (const u of demo.users) if (u.organisation) check(orgIds.has(u.organisation), `demo.yaml: ${u.email} has unknown organisation`, ['demo.yaml']);
   for (const u of demo.users)
     check(
       (u.role === 'official') === Boolean(u.watch_account) && (!u.watch_account || watchlists.accounts.some((a) => a.id === u.watch_account)),
       `demo.yaml: ${u.email}: an official needs the watch_account of a watchlists.yaml account, and only an official has one`,
+      ['demo.yaml'],
     );
   for (const a of watchlists.accounts)
-    if (a.organisation) check(orgIds.has(a.organisation), `watchlists.yaml: ${a.id} has unknown organisation ${a.organisation}`);
-  check(new Set(watchlists.accounts.map((a) => a.id)).size === watchlists.accounts.length, 'watchlists.yaml: duplicate account id');
+    if (a.organisation) check(orgIds.has(a.organisation), `watchlists.yaml: ${a.id} has unknown organisation ${a.organisation}`, ['watchlists.yaml']);
+  check(new Set(watchlists.accounts.map((a) => a.id)).size === watchlists.accounts.length, 'watchlists.yaml: duplicate account id', [
+    'watchlists.yaml',
+  ]);
   // The question to the resident is the one message a ticket cannot do without: asking would be silent.
-  for (const key of ['acknowledgement', 'acknowledgement.pending', 'question.asked']) check(key in templates, `templates.yaml: missing ${key}`);
+  for (const key of ['acknowledgement', 'acknowledgement.pending', 'question.asked'])
+    check(key in templates, `templates.yaml: missing ${key}`, ['templates', 'templates', key]);
   for (const key of Object.keys(templates)) {
     const [base = key, category] = key.split('@');
     if (category) {
-      check(catCodes.has(category), `templates.yaml: ${key} names unknown category ${category}`);
-      check(base in templates, `templates.yaml: ${key} needs the general ${base} as well`);
+      check(catCodes.has(category), `templates.yaml: ${key} names unknown category ${category}`, ['templates', 'templates', key]);
+      check(base in templates, `templates.yaml: ${key} needs the general ${base} as well`, ['templates', 'templates', key]);
     }
   }
   const shapes = shapesFromGeoJson(geojson);
-  for (const s of shapes) check(districtIds.has(s.id), `${city.districts_file}: district ${s.id} is not in city.yaml`);
+  for (const s of shapes) check(districtIds.has(s.id), `${city.districts_file}: district ${s.id} is not in city.yaml`, ['city.yaml']);
   const byId = new Map(organisations.map((o) => [o.id, o.name.en]));
   const { router, problems: routingProblems } = buildRouter(rules, streets, loaded.registry, (id) => byId.get(id), opts.registry !== false);
-  problems.push(...routingProblems);
-  if (problems.length || !router) throw new ConfigError(`City configuration in ${dir} has errors:\n  ${problems.join('\n  ')}`);
+  problems.push(...routingProblems.map((message) => ({ section: 'routing', path: ruleIndexPath(message), message })));
+  if (problems.length || !router)
+    throw new ConfigError(`City configuration in ${dir} has errors:\n  ${problems.map((p) => p.message).join('\n  ')}`, problems);
 
   const calendar: WorkingCalendar = {
     utcOffsetMinutes: city.utc_offset_minutes,
@@ -154,8 +272,17 @@ export async function loadCity(dir: string, opts: { registry?: boolean } = {}): 
     watchlists,
     shapes,
     geojson,
+    files,
+    overridden: EDITABLE_SECTIONS.filter((s) => overrides[s] !== undefined),
+    version: opts.version ?? 0,
   };
 }
+
+/** "routing.yaml rule 3: …" → rules.3, so the form marks the rule. */
+const ruleIndexPath = (message: string) => {
+  const m = /rule (\d+)/.exec(message);
+  return m ? `rules.${m[1]}` : 'rules';
+};
 
 /** escalation.yaml names chains, organisations, categories and watched accounts: each must exist. */
 function checkEscalation(

@@ -13,6 +13,7 @@ import { retrainIfDue } from '../triage/learning/retrain.js';
 import { moveChild } from './children.js';
 import { incidentAction, stepsFor } from './plan.js';
 import { type IncidentRow, lockChildren, lockIncident } from './repository.js';
+import { tellDuplicates } from './residents.js';
 import { earliest, INCIDENT_NOTICE, incidentTitle } from './texts.js';
 
 export interface IncidentActInput {
@@ -84,6 +85,8 @@ export async function actOnIncident(ctx: Context, user: StaffUser, number: strin
       .returningAll()
       .executeTakeFirstOrThrow();
     const moving = plans.filter((p) => p.steps);
+    // Reports marked as duplicates do not move, but their residents were promised word of the fix.
+    const duplicatesTold = action === 'resolve' ? tellDuplicates(change, ctx, children, row, text ?? '') : [];
     change.audit({
       action: `incident.${action}`,
       entityType: 'incident',
@@ -98,6 +101,7 @@ export async function actOnIncident(ctx: Context, user: StaffUser, number: strin
         // Tickets that could not follow (already there, waiting in a way the action cannot end, rejected…) say why.
         skipped: plans.filter((p) => !p.steps).map((p) => ({ ticket: p.t.number, status: p.t.status })),
         proof_on: proof.length ? moving[0]?.t.number : undefined,
+        duplicates_told: duplicatesTold.length ? duplicatesTold : undefined,
       },
     });
     const moved = [];

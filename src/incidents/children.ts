@@ -33,6 +33,8 @@ export interface ChildMove {
   photos?: PhotoInput[] | undefined;
   /** Why the ticket moves: the incident's action, or catching up with an incident it joined. */
   cause: 'incident' | 'catch_up';
+  /** The resident is told otherwise (a ticket joining an incident in work hears `incident.joined` instead). */
+  quiet?: boolean | undefined;
 }
 
 /** Moves the (locked) ticket through the steps; returns the updated row. The caller checked each step is allowed. */
@@ -110,7 +112,7 @@ export async function moveChild(change: Change, ctx: Context, t: TicketRow, m: C
       data: { from: a.from, to: a.to, reason: m.reason ?? null, incident: m.incident, by: m.cause, ...a.extra },
     });
   }
-  tellResident(change, ctx, t, updated, m.reason);
+  if (!m.quiet) tellResident(change, ctx, t, updated, m.reason);
   return updated;
 }
 

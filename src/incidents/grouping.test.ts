@@ -1,7 +1,7 @@
 // Grouping decisions and how an incident's work carries to its tickets, as plain data: no database, milliseconds.
 import { describe, expect, it } from 'vitest';
 import { type Candidate, decideGrouping, type GroupingConfig, initialStatus, type PlacedTicket, sameProblem, shapeOf } from './grouping.js';
-import { after, allowedIncidentActions, catchUp, incidentAction, START, stepsFor } from './plan.js';
+import { after, allowedIncidentActions, catchUp, incidentAction, joinsWork, START, stepsFor } from './plan.js';
 
 const CFG: GroupingConfig = { radius_m: 150, window_hours: 48, min_tickets: 2 };
 const T0 = new Date('2026-03-10T08:00:00Z');
@@ -136,5 +136,17 @@ describe('work on an incident carries to its tickets by the lifecycle', () => {
     expect(catchUp({ ...worked, status: 'assigned' }, { status: 'assigned', organisation_id: 'ikomek' })).toEqual(['assign']);
     expect(catchUp({ ...worked, worked: false }, { status: 'assigned', organisation_id: 'ikomek' })).toEqual([]);
     expect(catchUp(worked, { status: 'waiting', organisation_id: 'ikomek' })).toEqual([]);
+  });
+
+  it('tells a report it joined work going on only when the incident is assigned or started and the report can follow', () => {
+    const worked = { status: 'assigned', organisation_id: 'astana-su-arnasy', worked: true };
+    expect(joinsWork(worked, { status: 'new' })).toBe(true);
+    // Already where the incident is: nothing to catch up, still news to its resident.
+    expect(joinsWork({ ...worked, status: 'in_progress' }, { status: 'in_progress' })).toBe(true);
+    expect(joinsWork({ ...worked, worked: false }, { status: 'new' })).toBe(false);
+    expect(joinsWork({ ...worked, organisation_id: null }, { status: 'new' })).toBe(false);
+    expect(joinsWork({ ...worked, status: 'resolved' }, { status: 'new' })).toBe(false);
+    expect(joinsWork(worked, { status: 'waiting' })).toBe(false);
+    expect(joinsWork(worked, { status: 'duplicate' })).toBe(false);
   });
 });

@@ -10,8 +10,9 @@ import { notifyAssignment } from '../tickets/notify-staff.js';
 import type { TicketRow } from '../tickets/repository.js';
 import { moveChild } from './children.js';
 import { decideGrouping, type Grouping, initialStatus, shapeOf } from './grouping.js';
-import { catchUp } from './plan.js';
+import { catchUp, joinsWork } from './plan.js';
 import { groupingCandidates, type IncidentRow, lockChildren, lockGrouping, lockIncident, lockTicketsById, nextIncidentNumber } from './repository.js';
+import { tellJoined, tellsJoined } from './residents.js';
 
 /**
  * The hook openTicket calls in its own change: a new ticket joins the incident of the same problem, or forms one
@@ -108,17 +109,16 @@ export async function addTickets(
   await reshape(change, incident.id, now);
   const state = { status: incident.status, organisation_id: incident.organisation_id, worked: incident.version > 1 };
   for (const t of added) {
+    if (!joinsWork(state, t)) continue;
     const steps = catchUp(state, t);
-    if (steps.length === 0) continue;
-    const fresh = await change.tx.selectFrom('tickets').selectAll().where('id', '=', t.id).executeTakeFirstOrThrow();
-    const moved = await moveChild(
-      change,
-      ctx,
-      fresh,
-      { steps, incident: incident.id, organisation: incident.organisation_id ?? undefined, cause: 'catch_up' },
-      now,
-    );
-    if (moved.organisation_id !== t.organisation_id) await notifyAssignment(change, ctx, moved);
+    let row = await change.tx.selectFrom('tickets').selectAll().where('id', '=', t.id).executeTakeFirstOrThrow();
+    if (steps.length > 0) {
+      // One message to the resident, not two: "joined the work on this problem" says the status too.
+      const m = { steps, incident: incident.id, organisation: incident.organisation_id ?? undefined, cause: 'catch_up' as const };
+      row = await moveChild(change, ctx, row, { ...m, quiet: tellsJoined(ctx) }, now);
+      if (row.organisation_id !== t.organisation_id) await notifyAssignment(change, ctx, row);
+    }
+    tellJoined(change, ctx, row, incident.id);
   }
 }
 

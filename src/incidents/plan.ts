@@ -53,6 +53,17 @@ export function after(status: string, steps: readonly TicketAction[]): TicketSta
   return s;
 }
 
+/**
+ * A ticket joining this incident joins work already going on (the incident was assigned or accepted as a whole and
+ * has an organisation), and the ticket can take part in it (open, not waiting for its resident): it catches up, and
+ * its resident is told it joined (`incident.joined`).
+ */
+export function joinsWork(incident: IncidentState, child: { status: string }): boolean {
+  if (!incident.worked || !incident.organisation_id) return false;
+  if (incident.status !== 'assigned' && incident.status !== 'in_progress') return false;
+  return OPEN_STATUSES.has(child.status as TicketStatus) && !PAUSED_STATUSES.has(child.status as TicketStatus);
+}
+
 export interface IncidentState {
   status: string;
   organisation_id: string | null;
@@ -66,9 +77,7 @@ export interface IncidentState {
  * yet worked keeps its own routing; the incident's first action moves every ticket anyway.
  */
 export function catchUp(incident: IncidentState, child: { status: string; organisation_id: string | null }): TicketAction[] {
-  if (!incident.worked || !incident.organisation_id) return [];
-  if (incident.status !== 'assigned' && incident.status !== 'in_progress') return [];
-  if (!OPEN_STATUSES.has(child.status as TicketStatus) || PAUSED_STATUSES.has(child.status as TicketStatus)) return [];
+  if (!joinsWork(incident, child)) return [];
   const steps: TicketAction[] = [];
   let status = child.status as TicketStatus;
   if (child.organisation_id !== incident.organisation_id || status === 'new') {

@@ -45,6 +45,8 @@ export function presentIncident(
   i: IncidentRow,
   children: TicketRow[],
   history: { at: Date; actor_type: string; actor_id: string | null; action: string; data: Record<string, unknown> }[],
+  /** The time now (ctx.now()): overdue by the same clock as the tickets' deadline views. */
+  now: Date = new Date(),
 ) {
   const lang = (user.locale as Language) ?? city.city.default_language;
   const open = children.filter((t) => OPEN_STATUSES.has(t.status as TicketStatus));
@@ -52,8 +54,8 @@ export function presentIncident(
   return {
     ...presentIncidentListItem(city, { ...i, tickets: children.length }, lang),
     deadline: iso(city, due),
-    overdue: due !== null && due.getTime() < Date.now(),
-    children: children.map((t) => presentTicketListItem(city, t, lang)),
+    overdue: due !== null && due.getTime() < now.getTime(),
+    children: children.map((t) => presentTicketListItem(city, t, lang, now)),
     history: history.map((h) => ({ at: iso(city, h.at), actor_type: h.actor_type, actor_id: h.actor_id, action: h.action, data: h.data })),
     actions: i.dissolved_at ? [] : allowedIncidentActions(i.status).filter((a) => mayAct(user, i, children, a)),
     may: {

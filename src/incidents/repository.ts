@@ -167,3 +167,28 @@ export async function listIncidents(db: Database, f: IncidentFilter) {
   const rows = await q.orderBy('i.created_at', 'desc').orderBy('i.id', 'desc').limit(f.limit).offset(f.offset).execute();
   return rows.map((r) => ({ ...r, tickets: Number(r.tickets ?? 0) }));
 }
+
+/** Live incidents not closed whose tickets are all in one of the `finished` statuses (incidents/follow.ts). */
+export async function finishedIncidents(db: Database, finished: readonly string[], limit: number): Promise<string[]> {
+  const rows = await db
+    .selectFrom('incidents as i')
+    .select('i.id')
+    .where('i.dissolved_at', 'is', null)
+    .where('i.status', '!=', 'closed')
+    .where(({ exists, not, selectFrom }) =>
+      exists(selectFrom('tickets as t').select('t.id').whereRef('t.incident_id', '=', 'i.id')).and(
+        not(
+          exists(
+            selectFrom('tickets as t')
+              .select('t.id')
+              .whereRef('t.incident_id', '=', 'i.id')
+              .where('t.status', 'not in', [...finished]),
+          ),
+        ),
+      ),
+    )
+    .orderBy('i.id')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => r.id);
+}

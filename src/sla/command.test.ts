@@ -3,8 +3,15 @@ import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 
 function qala(...args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return qalaIn(process.env.TZ, ...args);
+}
+
+/** The command in a process whose host time zone is `tz` (undefined: the host's own). */
+function qalaIn(tz: string | undefined, ...args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['bin/qala.mjs', 'deadline', ...args], { cwd: process.cwd() });
+    const env = { ...process.env, TZ: tz };
+    if (tz === undefined) delete env.TZ;
+    const child = spawn(process.execPath, ['bin/qala.mjs', 'deadline', ...args], { cwd: process.cwd(), env });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -22,6 +29,27 @@ describe('qala deadline', () => {
       due: '2026-03-26T18:00:00+05:00',
       skipped: ['2026-03-21', '2026-03-22', '2026-03-23', '2026-03-24', '2026-03-25'],
     });
+  });
+
+  it.concurrent('gives the same UTC+5 deadlines whatever time zone the host runs in', async () => {
+    // Asia/Almaty moved from UTC+6 to UTC+5 in 2024: older time zone data on a host would disagree with the city,
+    // and New York is far from both. The city's offset comes from its configuration, never from the host.
+    const zones = ['Asia/Almaty', 'America/New_York', 'Pacific/Kiritimati', 'UTC'];
+    const friday = ['--at', '2026-03-20T17:30:00+05:00'];
+    for (const args of [
+      [...friday, '--working-days', '1'],
+      [...friday, '--hours', '2'],
+      [...friday, '--category', 'WATR'],
+    ]) {
+      const runs = await Promise.all(zones.map((tz) => qalaIn(tz, ...args)));
+      for (const r of runs) expect(r.status, r.stderr).toBe(0);
+      const out = runs.map((r) => JSON.parse(r.stdout));
+      for (const o of out) expect(o).toEqual(out[0]);
+      expect(out[0].at).toBe('2026-03-20T17:30:00+05:00');
+    }
+    const runs = await Promise.all(['Asia/Almaty', 'America/New_York'].map((tz) => qalaIn(tz, ...friday, '--working-days', '1')));
+    // Filed Friday 17:30 before the Nauryz days off: due at the end of the first working day after them.
+    for (const r of runs) expect(JSON.parse(r.stdout).due).toBe('2026-03-26T18:00:00+05:00');
   });
 
   it.concurrent('counts working hours, and takes a time given in UTC', async () => {

@@ -1,7 +1,8 @@
 // The sweeps the ticker runs, in order. Each lives beside what it acts on.
+import { incidentFollowSweep } from '../incidents/follow.js';
 import { autoCloseSweep } from '../tickets/loop-sweep.js';
 import { escalationSweep } from './escalation.js';
 import { dailySummarySweep } from './summary.js';
 import type { Sweep } from './ticker.js';
 
-export const SWEEPS: Sweep[] = [escalationSweep, dailySummarySweep, autoCloseSweep];
+export const SWEEPS: Sweep[] = [escalationSweep, dailySummarySweep, autoCloseSweep, incidentFollowSweep];

@@ -199,7 +199,7 @@ export interface ChannelCursorsTable {
 export interface LabelsTable {
   id: Generated<number>;
   message_id: number;
-  field: 'category' | 'kind' | 'urgency' | 'district';
+  field: 'category' | 'kind' | 'urgency' | 'district' | 'organisation' | 'address';
   value: string;
   predicted: string | null;
   engine: string | null;
@@ -283,6 +283,7 @@ export interface DB {
   ticket_notes: TicketNotesTable;
   ticket_note_files: TicketNoteFilesTable;
   resident_access: ResidentAccessTable;
+  config_versions: ConfigVersionsTable;
 }
 
 export interface RatingsTable {
@@ -338,6 +339,15 @@ export interface DailySummariesTable {
   local_date: string;
   sent_at: Timestamp;
   counts: JSONColumnType<Record<string, number>, string, never>;
+}
+
+/** An admin's edit of one section of the city's configuration (migration 0017); value null reverts to the file. */
+export interface ConfigVersionsTable {
+  id: Generated<number>;
+  section: string;
+  value: ColumnType<unknown, string | null, never>;
+  author_id: number | null;
+  created_at: Generated<Date>;
 }
 
 export interface ResidentAccessTable {

@@ -6,6 +6,7 @@ import { can, type StaffUser } from '../auth/policies.js';
 import type { Language, Urgency } from '../config/schema.js';
 import type { Context } from '../context.js';
 import { AppError } from '../errors.js';
+import { FINISHED, followAfter } from '../incidents/follow.js';
 import { groupOnOpen } from '../incidents/membership.js';
 import { type Actor, type Change, commitChange } from '../outbox/change.js';
 import { categoryName, hasTemplate, humanDeadline, orgName } from '../outbox/templates.js';
@@ -16,7 +17,7 @@ import { retrainIfDue } from '../triage/learning/retrain.js';
 import { afterPauses, pauseClock, resumeClock } from './clock.js';
 import { clockEffect, isTicketStatus, NEEDS_QUESTION, NEEDS_REASON, type TicketAction, type TicketStatus, transition } from './lifecycle.js';
 import { checkPhotos, type PhotoInput, proofRequired, writeNote } from './notes.js';
-import { notifyAssignment } from './notify-staff.js';
+import { notifyAnswered, notifyAssignment } from './notify-staff.js';
 import { nextTicketNumber } from './numbers.js';
 import { notifyResident, residentTemplate, residentVars } from './tell-resident.js';
 
@@ -135,6 +136,8 @@ export interface ActInput {
 
 export async function actOnTicket(ctx: Context, user: StaffUser, number: string, input: ActInput) {
   const updated = await changeTicket(ctx, user, number, input);
+  // The last open ticket of an incident rejected or merged as a duplicate: the incident closes (incidents/follow.ts).
+  if (FINISHED.has(updated.status)) await followAfter(ctx, updated.incident_id);
   if (input.action === 'assign') {
     // Learning must never fail the operator's action: a retrain that cannot be queued now is asked for again later.
     await retrainIfDue(ctx).catch((err) => ctx.log.error({ err }, 'could not queue a triage retrain'));
@@ -287,5 +290,7 @@ export async function resumeOnResidentAnswer(change: Change, ctx: Context, t: { 
   const lang = (row.language as Language) ?? ctx.city.city.default_language;
   if (hasTemplate(ctx.city, 'question.answered'))
     notifyResident(change, ctx, row, 'question.answered', lang, residentVars(ctx, updated, lang), updated.version, row.category);
+  // The executors who asked hear the answer came and the clock runs again (no resident's words or contacts).
+  await notifyAnswered(change, ctx, updated);
   return updated;
 }

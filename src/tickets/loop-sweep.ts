@@ -5,6 +5,7 @@
 import { sql } from 'kysely';
 import type { Language } from '../config/schema.js';
 import type { Context } from '../context.js';
+import { followAfter } from '../incidents/follow.js';
 import { commitChange } from '../outbox/change.js';
 import { categoryName, orgName, render } from '../outbox/templates.js';
 import type { Sweep } from '../sla/ticker.js';
@@ -72,14 +73,19 @@ export const autoCloseSweep: Sweep = {
     if (!loop.auto_close) return 0;
     const due = await ctx.db
       .selectFrom('tickets')
-      .select('id')
+      .select(['id', 'incident_id'])
       .where('status', '=', 'resolved')
       .where('resolved_at', '<', windowCutoff(ctx.city.calendar, now, loop.confirm_window_days))
       .orderBy('resolved_at')
       .limit(BATCH)
       .execute();
     let closed = 0;
-    for (const { id } of due) if (await autoClose(ctx, id, now)) closed++;
+    for (const { id, incident_id } of due) {
+      if (!(await autoClose(ctx, id, now))) continue;
+      closed++;
+      // The last ticket of an incident closed: the incident closes too (incidents/follow.ts; its sweep retries).
+      await followAfter(ctx, incident_id, now);
+    }
     return closed;
   },
 };

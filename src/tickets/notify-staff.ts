@@ -208,3 +208,23 @@ export async function notifyReopened(change: Change, ctx: Context, t: ReopenedTi
     text: (lang) => STAFF_TEXTS[lang].reopened({ ...ticketFacts(ctx, t, lang), count: t.reopen_count }),
   });
 }
+
+export interface AnsweredTicket extends NoticeTicket {
+  /** The version the resumption made: one notice per answer that ended a wait. */
+  version: number;
+}
+
+/**
+ * The resident answered the question the ticket was waiting on: its organisation's executors hear it is back in
+ * work, with the deadline the wait moved. The answer itself is not quoted (it may carry a name, a phone, a flat);
+ * the ticket's page has it.
+ */
+export async function notifyAnswered(change: Change, ctx: Context, t: AnsweredTicket): Promise<number> {
+  if (!t.organisation_id || !staffChannelsOn(ctx)) return 0;
+  return notifyStaff(change, ctx, await executorsOf(change.tx, t.organisation_id), {
+    key: `ticket:${t.number}:v${t.version}:answered`,
+    ticketId: t.id,
+    template: 'staff.answered',
+    text: (lang) => STAFF_TEXTS[lang].answered(ticketFacts(ctx, t, lang)),
+  });
+}

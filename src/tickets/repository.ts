@@ -1,6 +1,7 @@
 // Ticket queries. Every read of tickets outside the pipeline goes through here.
 import { sql } from 'kysely';
 import type { Database } from '../store/db.js';
+import { matches, searchQuery } from './search.js';
 
 export type TicketRow = Awaited<ReturnType<typeof findTicket>> & {};
 
@@ -23,6 +24,14 @@ export interface TicketFilter {
   organisation?: string | undefined;
   district?: string | undefined;
   channel?: string | undefined;
+  urgency?: string[] | undefined;
+  language?: string | undefined;
+  /** Open tickets whose deadline is past (overdue) or was found at risk by the escalation sweep (at_risk). */
+  attention?: 'at_risk' | 'overdue' | undefined;
+  /** Words looked for in every message of the ticket (tickets/search.ts), or a ticket number. */
+  q?: string | undefined;
+  /** The time `attention` is judged at (ctx.now()); the database's clock otherwise. */
+  now?: Date | undefined;
   organisations?: string[] | undefined; // authorization scope
   /** Authorization scope of an official: tickets opened by a message addressed to one of these watched accounts. */
   addressedTo?: string[] | undefined;
@@ -32,17 +41,51 @@ export interface TicketFilter {
   numbers?: string[] | undefined;
   limit: number;
   offset: number;
-  order?: 'created_desc' | 'created_asc';
+  /** deadline: the nearest deadline first (none last), the console's working order. */
+  order?: 'created_desc' | 'created_asc' | 'deadline';
 }
 
-export async function listTickets(db: Database, f: TicketFilter) {
-  let q = db.selectFrom('tickets').selectAll();
+/** Statuses whose deadline clock runs: a ticket waiting for the resident is neither overdue nor at risk. */
+const RUNNING = ['new', 'assigned', 'in_progress', 'reopened'];
+
+/** The tickets matching a filter, before order and paging; shared by the list and its counts. */
+function filtered(db: Database, f: Omit<TicketFilter, 'limit' | 'offset' | 'order'>) {
+  let q = db.selectFrom('tickets');
   if (f.status?.length) q = q.where('status', 'in', f.status);
   if (f.category) q = q.where('category', '=', f.category);
   if (f.categories?.length) q = q.where('category', 'in', f.categories);
   if (f.organisation) q = q.where('organisation_id', '=', f.organisation);
   if (f.district) q = q.where('district', '=', f.district);
   if (f.channel) q = q.where('channel', '=', f.channel);
+  if (f.urgency?.length) q = q.where('urgency', 'in', f.urgency);
+  if (f.language) q = q.where('language', '=', f.language);
+  if (f.attention) {
+    const now = f.now ? sql<Date>`${f.now}::timestamptz` : sql<Date>`now()`;
+    q = q.where('status', 'in', RUNNING).where('resolution_due', 'is not', null);
+    q = f.attention === 'overdue' ? q.where('resolution_due', '<', now) : q.where('resolution_due', '>=', now).where('at_risk_at', 'is not', null);
+  }
+  if (f.q) {
+    const words = searchQuery(f.q);
+    const number = f.q.trim().toUpperCase();
+    q = q.where((eb) =>
+      eb.or([
+        eb('number', '=', number),
+        ...(words
+          ? [
+              eb(
+                'id',
+                'in',
+                eb
+                  .selectFrom('ticket_messages as tm')
+                  .innerJoin('messages as m', 'm.id', 'tm.message_id')
+                  .select('tm.ticket_id')
+                  .where(matches(words)),
+              ),
+            ]
+          : []),
+      ]),
+    );
+  }
   if (f.organisations) q = f.organisations.length ? q.where('organisation_id', 'in', f.organisations) : q.where(({ lit }) => lit(false));
   if (f.addressedTo) {
     const accounts = f.addressedTo;
@@ -59,13 +102,32 @@ export async function listTickets(db: Database, f: TicketFilter) {
   if (f.createdTo) q = q.where('created_at', '<=', f.createdTo);
   if (f.updatedFrom) q = q.where('updated_at', '>=', f.updatedFrom);
   if (f.numbers?.length) q = q.where('number', 'in', f.numbers);
-  const asc = f.order === 'created_asc';
-  return q
-    .orderBy('created_at', asc ? 'asc' : 'desc')
-    .orderBy('id', asc ? 'asc' : 'desc')
-    .limit(f.limit)
-    .offset(f.offset)
-    .execute();
+  return q;
+}
+
+export async function listTickets(db: Database, f: TicketFilter) {
+  const q = filtered(db, f).selectAll();
+  const ordered =
+    f.order === 'deadline'
+      ? q.orderBy(sql`resolution_due asc nulls last`).orderBy('id', 'asc')
+      : q.orderBy('created_at', f.order === 'created_asc' ? 'asc' : 'desc').orderBy('id', f.order === 'created_asc' ? 'asc' : 'desc');
+  return ordered.limit(f.limit).offset(f.offset).execute();
+}
+
+/** How many tickets match the filter, and how many of them are overdue or at risk (the console's counters). */
+export async function countTickets(db: Database, f: Omit<TicketFilter, 'limit' | 'offset' | 'order'>) {
+  const count = async (g: typeof f) => {
+    const r = await filtered(db, g)
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .executeTakeFirst();
+    return Number(r?.n ?? 0);
+  };
+  const [total, overdue, at_risk] = await Promise.all([
+    count(f),
+    f.attention && f.attention !== 'overdue' ? 0 : count({ ...f, attention: 'overdue' }),
+    f.attention && f.attention !== 'at_risk' ? 0 : count({ ...f, attention: 'at_risk' }),
+  ]);
+  return { total, overdue, at_risk };
 }
 
 /** The whole conversation of a ticket, in and out, oldest first. */

@@ -7,6 +7,7 @@ import type { Language } from '../config/schema.js';
 import type { Context } from '../context.js';
 import { AppError } from '../errors.js';
 import { storeAttachments } from '../inbox/intake.js';
+import { followAfter } from '../incidents/follow.js';
 import { type Actor, type Change, commitChange } from '../outbox/change.js';
 import { categoryName, orgName, render } from '../outbox/templates.js';
 import { formatLocal } from '../sla/calendar.js';
@@ -34,8 +35,11 @@ async function actorFor(ctx: Context, number: string, owner: Owner): Promise<Act
 const residentIdOf = (owner: Owner, t: { resident_id: number | null }) => (typeof owner === 'number' ? owner : t.resident_id);
 
 /** The resident confirms the fix: resolved → closed. */
-export function confirmResolution(ctx: Context, number: string, owner: Owner) {
-  return moveByResident(ctx, number, owner, 'close');
+export async function confirmResolution(ctx: Context, number: string, owner: Owner) {
+  const updated = await moveByResident(ctx, number, owner, 'close');
+  // The last reporter of an incident to confirm closes the incident too (incidents/follow.ts).
+  await followAfter(ctx, updated.incident_id);
+  return updated;
 }
 
 /**

@@ -22,7 +22,7 @@ import { notifyReopened } from '../../src/tickets/notify-staff.js';
 import { freshPostgres, startTestCentre, type TestCentre, waitFor } from '../centre.js';
 
 const CHATS = { 'executor.water@qala.demo': 8101, 'head.water@qala.demo': 8102, 'supervisor@qala.demo': 8103, 'deputy.akim@qala.demo': 8104 };
-const PERSONAL = ['Айжан', 'Сарсенова', '7012345678', 'кв.', '15'];
+const PERSONAL = ['Айжан', 'Сарсенова', '7012345678', 'кв.', '9137'];
 const later = (d: Date, minutes: number) => new Date(d.getTime() + minutes * 60_000);
 
 let fake: FakeTelegram;
@@ -131,9 +131,9 @@ describe('escalation steps on a controlled clock', () => {
   let waiting: string; // waiting for the resident's answer: its clock stands still
 
   beforeAll(async () => {
-    slow = await file('Нет холодной воды во всём доме на улице Кенесары 46 с самого утра, кв. 15');
-    silent = await file('Прорыв водопровода, кипяток хлещет на улицу, люди могут обвариться, Кенесары 40, кв. 15');
-    waiting = await file('Слабый напор холодной воды на пятом этаже по вечерам, Кенесары 40, кв. 15');
+    slow = await file('Нет холодной воды во всём доме на улице Кенесары 46 с самого утра, кв. 9137');
+    silent = await file('Прорыв водопровода, кипяток хлещет на улицу, люди могут обвариться, Кенесары 40, кв. 9137');
+    waiting = await file('Слабый напор холодной воды на пятом этаже по вечерам, Кенесары 40, кв. 9137');
     for (const n of [slow, silent, waiting]) expect((await row(n)).organisation_id).toBe('astana-su-arnasy');
     expect((await row(silent)).urgency).toBe('critical');
     await act('executor.water@qala.demo', slow, { action: 'accept' });

@@ -84,6 +84,8 @@ export const appealRoutes =
     );
     app.get('/districts', { schema: { summary: 'Districts with their polygons (GeoJSON)', tags: ['reference'] } }, async () => ({
       districts: ctx.city.city.districts.map((d) => ({ id: d.id, name: d.name })),
+      /** The city's fixed offset from UTC: the web app shows every time in the city's time with it. */
+      utc_offset_minutes: ctx.city.city.utc_offset_minutes,
       geojson: ctx.city.geojson,
     }));
   };

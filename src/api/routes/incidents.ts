@@ -12,9 +12,9 @@ import { actOnIncident } from '../../incidents/actions.js';
 import { createByOperator, mergeInto, splitTicket } from '../../incidents/commands.js';
 import { presentIncident, presentIncidentListItem } from '../../incidents/presenters.js';
 import { childrenOf, findIncident, INCIDENT_NUMBER, incidentHistory, listIncidents } from '../../incidents/repository.js';
-import { STATUSES } from '../../tickets/lifecycle.js';
 import { TICKET_NUMBER } from '../../tickets/numbers.js';
 import { requireUser, staff } from '../auth.js';
+import { StatusList } from './tickets.js';
 
 const IncidentNumber = z.string().regex(INCIDENT_NUMBER, 'an incident number like AST-2026-I00012');
 const TicketNumber = z.string().regex(TICKET_NUMBER, 'a ticket number like AST-2026-000123');
@@ -36,7 +36,7 @@ export const incidentRoutes =
       if (!i) throw AppError.notFound('incident', number);
       if (!canIncident(user, 'read', i)) throw AppError.forbidden(`read incident ${number}`);
       const [children, history] = await Promise.all([childrenOf(ctx.db, number), incidentHistory(ctx.db, number)]);
-      return presentIncident(ctx.city, user, i, children, history);
+      return presentIncident(ctx.city, user, i, children, history, ctx.now());
     }
 
     app.get(
@@ -46,11 +46,7 @@ export const incidentRoutes =
           ...secured,
           summary: 'List incidents (executors see only their organisation’s)',
           querystring: z.object({
-            status: z
-              .string()
-              .optional()
-              .transform((s) => s?.split(','))
-              .pipe(z.array(z.enum(STATUSES)).optional()),
+            status: StatusList,
             category: z.string().max(10).optional(),
             district: z.string().max(100).optional(),
             organisation: z.string().max(100).optional(),

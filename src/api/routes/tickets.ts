@@ -1,22 +1,26 @@
 // Staff routes: the ticket list and card (with its internal notes for those who may read them), lifecycle actions
 // (the executor's accept, ask, resume, hand back and resolve with proof among them), and filing a 109 call on a
 // caller's behalf. The notes' own routes are in ticket-notes.ts.
+import { randomUUID } from 'node:crypto';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { can, listScope } from '../../auth/policies.js';
 import { APPEAL_BODY_LIMIT, AppealBody, appealToInbound, Photo } from '../../channels/web.js';
-import type { Language } from '../../config/schema.js';
+import { type Language, Urgency } from '../../config/schema.js';
 import type { Context } from '../../context.js';
 import { AppError } from '../../errors.js';
 import { fileAppeal } from '../../pipeline.js';
 import { actOnTicket } from '../../tickets/commands.js';
+import { correctTicket } from '../../tickets/corrections.js';
 import { ACTION_ALIASES, ACTIONS, STATUSES, type TicketAction } from '../../tickets/lifecycle.js';
 import { MAX_NOTE_PHOTOS, notesOf } from '../../tickets/notes.js';
 import { TICKET_NUMBER } from '../../tickets/numbers.js';
+import { MAX_REPLY, renderedTemplates, replyToResident } from '../../tickets/reply.js';
 import {
   addressedTo,
   attachmentsOf,
   conversation,
+  countTickets,
   deliveriesOf,
   findTicket,
   history,
@@ -31,6 +35,17 @@ import { photoInputs, ticketNoteRoutes } from './ticket-notes.js';
 
 const Number_ = z.object({ number: z.string().regex(TICKET_NUMBER, 'a ticket number like AST-2026-000123') });
 const secured = { security: [{ bearer: [] }], tags: ['tickets'] };
+
+/** A comma-separated list of values from `values` in a query string (`?urgency=high,critical`). */
+export const csv = <T extends string>(values: readonly [T, ...T[]]) =>
+  z
+    .string()
+    .optional()
+    .transform((s) => s?.split(',').filter(Boolean))
+    .pipe(z.array(z.enum(values)).optional());
+
+/** `?status=new,assigned`: the ticket statuses, shared by the ticket and incident lists. */
+export const StatusList = csv(STATUSES);
 /** An action by its name or a former name (`start` is now `accept`). */
 const Action = z
   .enum([...ACTIONS, ...(Object.keys(ACTION_ALIASES) as [string, ...string[]])])
@@ -49,15 +64,16 @@ export const ticketRoutes =
           ...secured,
           summary: 'List tickets (executors see only their organisation’s)',
           querystring: z.object({
-            status: z
-              .string()
-              .optional()
-              .transform((s) => s?.split(','))
-              .pipe(z.array(z.enum(STATUSES)).optional()),
+            status: StatusList,
             category: z.string().max(10).optional(),
             organisation: z.string().max(100).optional(),
             district: z.string().max(100).optional(),
             channel: z.string().max(30).optional(),
+            urgency: csv(Urgency.options as [Urgency, ...Urgency[]]),
+            language: z.enum(['ru', 'kk', 'en']).optional(),
+            attention: z.enum(['at_risk', 'overdue']).optional(),
+            q: z.string().trim().max(200).optional(),
+            sort: z.enum(['created', 'created_asc', 'deadline']).default('created'),
             limit: z.coerce.number().int().min(1).max(500).default(50),
             offset: z.coerce.number().int().min(0).default(0),
           }),
@@ -67,14 +83,20 @@ export const ticketRoutes =
         const user = staff(req);
         if (!can(user, 'list')) throw AppError.forbidden('list tickets');
         const scope = listScope(user);
-        const rows = await listTickets(ctx.db, {
-          ...req.query,
+        const { sort, ...query } = req.query;
+        const filter = {
+          ...query,
+          now: ctx.now(),
           ...(scope === 'all' ? {} : { organisations: scope.organisations, addressedTo: scope.addressedTo }),
-        });
+        };
+        const order = sort === 'created' ? 'created_desc' : sort;
+        const [rows, counts] = await Promise.all([listTickets(ctx.db, { ...filter, order }), countTickets(ctx.db, filter)]);
         return {
-          tickets: rows.map((t) => presentTicketListItem(ctx.city, t, user.locale as Language)),
+          tickets: rows.map((t) => presentTicketListItem(ctx.city, t, user.locale as Language, ctx.now())),
           limit: req.query.limit,
           offset: req.query.offset,
+          // How many match the filter (for paging) and how many of those need attention now.
+          ...counts,
         };
       },
     );
@@ -126,6 +148,65 @@ export const ticketRoutes =
         const { proof, ...rest } = req.body;
         const updated = await actOnTicket(ctx, staff(req), req.params.number, { ...rest, proof: photoInputs(proof) });
         return presentTicketListItem(ctx.city, updated, staff(req).locale as Language);
+      },
+    );
+
+    app.get(
+      '/tickets/:number/reply-templates',
+      { schema: { ...secured, summary: 'The city’s templates filled for this ticket, in the resident’s language', params: Number_ } },
+      async (req) => {
+        const user = staff(req);
+        const t = await findTicket(ctx.db, req.params.number);
+        if (!t) throw AppError.notFound('ticket', req.params.number);
+        if (!can(user, 'read', t)) throw AppError.forbidden(`read ticket ${t.number}`);
+        return { language: t.language, channel: t.channel, templates: renderedTemplates(ctx, t) };
+      },
+    );
+
+    app.post(
+      '/tickets/:number/reply',
+      {
+        schema: {
+          ...secured,
+          summary: 'Reply to the resident in their channel and language: a template, or the operator’s (edited) text',
+          params: Number_,
+          body: z
+            .object({ text: z.string().max(MAX_REPLY).optional(), template: z.string().max(80).optional() })
+            .refine((b) => !!b.text?.trim() || !!b.template, 'a text or a template'),
+          headers: z.object({ 'idempotency-key': IdempotencyKey }).passthrough(),
+        },
+      },
+      async (req, reply) => {
+        const key = (req.headers['idempotency-key'] as string | undefined) ?? randomUUID();
+        return reply.status(201).send(await replyToResident(ctx, staff(req), req.params.number, { ...req.body, key }));
+      },
+    );
+
+    app.post(
+      '/tickets/:number/corrections',
+      {
+        schema: {
+          ...secured,
+          summary: 'Correct the category, organisation or place (district, address, point); each feeds learning',
+          params: Number_,
+          body: z
+            .object({
+              category: z.string().max(10).optional(),
+              organisation: z.string().max(100).optional(),
+              district: z.string().max(100).optional(),
+              address: z.string().max(300).optional(),
+              point: z
+                .object({ lat: z.number().min(-90).max(90), lon: z.number().min(-180).max(180) })
+                .nullable()
+                .optional(),
+              version: z.number().int().positive().optional(),
+            })
+            .strict(),
+        },
+      },
+      async (req) => {
+        const updated = await correctTicket(ctx, staff(req), req.params.number, req.body);
+        return presentTicketListItem(ctx.city, updated, staff(req).locale as Language, ctx.now());
       },
     );
 

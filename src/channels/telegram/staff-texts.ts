@@ -50,6 +50,8 @@ export interface StaffTexts {
   /** The return timer took the ticket from an organisation that did not react: to the queue or to `to`. */
   returned: (n: TicketFacts & { silent: string; to: string | null }) => string;
   reopened: (n: TicketFacts & { count: number }) => string;
+  /** The resident answered the executor's question: the ticket is back in work, the deadline moved by the wait. */
+  answered: (n: TicketFacts) => string;
   summary: (n: SummaryFacts) => string;
 }
 
@@ -111,6 +113,14 @@ export const STAFF_TEXTS: Record<Language, StaffTexts> = {
         `Адрес: ${n.address}`,
         `Срок: ${n.deadline}`,
         n.link,
+      ),
+    answered: (n) =>
+      lines(
+        `Житель ответил на вопрос по обращению ${n.number}: обращение снова в работе, срок продлён на время ожидания.`,
+        `Категория: ${n.category}`,
+        `Адрес: ${n.address}`,
+        `Новый срок: ${n.deadline}`,
+        `Ответ — в карточке обращения: ${n.link}`,
       ),
     summary: (n) =>
       lines(
@@ -178,6 +188,14 @@ export const STAFF_TEXTS: Record<Language, StaffTexts> = {
         `Мерзімі: ${n.deadline}`,
         n.link,
       ),
+    answered: (n) =>
+      lines(
+        `Тұрғын ${n.number} өтініші бойынша сұраққа жауап берді: өтініш қайта жұмыста, мерзімі күту уақытына ұзартылды.`,
+        `Санаты: ${n.category}`,
+        `Мекенжайы: ${n.address}`,
+        `Жаңа мерзімі: ${n.deadline}`,
+        `Жауап өтініш карточкасында: ${n.link}`,
+      ),
     summary: (n) =>
       lines(
         `${n.date} күнгі жиынтық: ${n.organisation}`,
@@ -243,6 +261,14 @@ export const STAFF_TEXTS: Record<Language, StaffTexts> = {
         `Address: ${n.address}`,
         `Due by: ${n.deadline}`,
         n.link,
+      ),
+    answered: (n) =>
+      lines(
+        `The resident answered your question on ticket ${n.number}: it is back in work, the deadline moved by the wait.`,
+        `Category: ${n.category}`,
+        `Address: ${n.address}`,
+        `New deadline: ${n.deadline}`,
+        `The answer is on the ticket's page: ${n.link}`,
       ),
     summary: (n) =>
       lines(
