@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { OPINION_USAGE, opinionCommand } from './analytics/opinion-command.js';
 import { REGISTRY_USAGE, registryCommand } from './routing/command.js';
 import { readSettings, type Settings } from './settings.js';
 import { DEADLINE_USAGE, deadlineCommand } from './sla/command.js';
@@ -20,6 +21,7 @@ const USAGE = `usage: qala <command> [options]
 ${MODEL_USAGE}
 ${DEADLINE_USAGE}
 ${REGISTRY_USAGE}
+${OPINION_USAGE}
 Settings come from the environment: see docs/configuration.md.`;
 
 /** A demo Open311 key, kept in the data directory so it survives restarts. */
@@ -45,7 +47,11 @@ async function start(args: string[]) {
   const feed = withFeed ? await (await import('./demo/feed.js')).startDemoFeed(settings) : null;
   let centre: Awaited<ReturnType<typeof startCentre>>;
   try {
-    centre = await startCentre({ ...settings, ...feed?.settings }, { demo: values.demo });
+    // The demo's two weeks of history fill in after the server listens (QALA_DEMO_HISTORY=off: without it).
+    centre = await startCentre(
+      { ...settings, ...feed?.settings },
+      { demo: values.demo, history: values.demo && process.env.QALA_DEMO_HISTORY !== 'off' },
+    );
   } catch (err) {
     await feed?.stop();
     throw err;
@@ -77,6 +83,8 @@ async function start(args: string[]) {
       );
   }
   if (settings.OPEN311_API_KEYS[0]) lines.push(`  Open311 api_key: ${settings.OPEN311_API_KEYS[0]}`);
+  if (centre.demoHistory)
+    lines.push('  Demo history: two weeks of appeals and their work are being replayed in the background (QALA_DEMO_HISTORY=off skips it)');
   if (feed)
     lines.push(
       `  Demo feed: replaying ${feed.items.length} posts over ~${Math.ceil(feed.span / 60)} min through local stand-ins of ${feed.platforms.map((p) => PLATFORM_NAMES[p]).join(', ')} (QALA_DEMO_FEED=off: no feed)`,
@@ -149,6 +157,7 @@ try {
   else if (command === 'import') await importMessages(rest);
   else if (command === 'deadline') await deadlineCommand(rest);
   else if (command === 'registry') await registryCommand(rest);
+  else if (command === 'opinion') await opinionCommand(rest);
   else if (command === 'train') await trainCommand(rest);
   else if (command === 'triage') await triageCommand(rest);
   else if (command === 'eval') await evalCommand(rest);

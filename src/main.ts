@@ -6,6 +6,7 @@ import type { Connector } from './channels/connector.js';
 import { buildConnectors } from './channels/registry.js';
 import { loadCity } from './config/load.js';
 import type { Context } from './context.js';
+import { type HistoryResult, seedHistory } from './demo/history.js';
 import { seedDemo, syncReference } from './demo/seed.js';
 import { failpoints } from './failpoints.js';
 import { syncWatchlist } from './inbox/watchlist.js';
@@ -26,6 +27,8 @@ export interface Centre {
   /** The channel connectors that are configured (on). */
   connectors: Connector[];
   url: string | null;
+  /** With `history`: the demo history being filled in the background (src/demo/history.ts), once it is done. */
+  demoHistory: Promise<HistoryResult | null> | null;
   close(): Promise<void>;
 }
 
@@ -53,7 +56,7 @@ export async function buildContext(settings: Settings): Promise<Context> {
   return { settings, city, store, db: store.db, queue, triage, log, now: () => new Date(), failpoint: failpoints(settings.QALA_FAILPOINTS) };
 }
 
-export async function startCentre(settings: Settings, opts: { demo?: boolean } = {}): Promise<Centre> {
+export async function startCentre(settings: Settings, opts: { demo?: boolean; history?: boolean } = {}): Promise<Centre> {
   const ctx = await buildContext(settings);
   const { log } = ctx;
   await ctx.queue.start();
@@ -88,11 +91,28 @@ export async function startCentre(settings: Settings, opts: { demo?: boolean } =
     app = await buildServer(ctx, connectors);
     url = await app.listen({ port: settings.PORT, host: settings.HOST });
   }
+  // Two weeks of a working centre take a while to replay: the centre answers meanwhile, and the history fills in.
+  const stopHistory = new AbortController();
+  const demoHistory =
+    opts.demo && opts.history
+      ? seedHistory(ctx, { signal: stopHistory.signal })
+          .then((r) => {
+            if (r.appeals) log.info(r, 'demo history loaded');
+            return r;
+          })
+          .catch((err) => {
+            log.error({ err }, 'demo history failed');
+            return null;
+          })
+      : null;
   return {
     ctx,
     connectors,
     url,
+    demoHistory,
     async close() {
+      stopHistory.abort();
+      await demoHistory;
       await app?.close();
       if (runWorkers) for (const c of connectors) await c.stop?.();
       configPoller.stop();

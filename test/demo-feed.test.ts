@@ -86,9 +86,8 @@ afterAll(async () => {
 const of = (story: string) => heard.filter((h) => h.item.story === story);
 
 describe('the demo feed', () => {
-  it('is delivered whole and fast, and every post is heard once, on every platform', () => {
+  it('is delivered whole, and every post is heard once, on every platform', () => {
     expect(report).toMatchObject({ injected: feed.items.length, failed: 0 });
-    expect(report.seconds).toBeLessThan(REPLAY_SECONDS + 2);
     expect(feed.items.length).toBeGreaterThanOrEqual(40);
     expect(new Set(heard.map((h) => h.channel))).toEqual(new Set(PLATFORMS));
     expect(new Set(heard.map((h) => h.id)).size).toBe(feed.items.length);

@@ -33,7 +33,7 @@ export async function showTemplates(body) {
         .map((k) => templateBox(k, templates, fileTemplates)),
     );
   draw();
-  const newKey = h('input', { autocomplete: 'off', spellcheck: 'false', placeholder: 'status.resolved@HEAT' });
+  const newKey = h('input', { autocomplete: 'off', spellcheck: 'false', placeholder: t('admin.templates.key_example') });
   form.append(
     h(
       'p',

@@ -7,6 +7,7 @@ import { showTemplates } from './admin-templates.js';
 import { showUsers } from './admin-users.js';
 import { session } from './api.js';
 import { $, clear, h } from './dom.js';
+import { t } from './i18n.js';
 
 const PANES = ['users', 'organisations', 'categories', 'routing', 'sla', 'calendar', 'templates', 'watchlist', 'channels'];
 const isAdmin = () => (session.user?.roles ?? []).includes('admin');
@@ -39,7 +40,7 @@ export async function showAdmin(rest, restoreSession) {
   const pane = PANES.includes(rest[0]) ? rest[0] : 'users';
   const nav = h(
     'nav',
-    { class: 'subnav admin-nav', 'data-i18n-attr': 'aria-label:admin.sections', 'aria-label': 'admin' },
+    { class: 'subnav admin-nav', 'data-i18n-attr': 'aria-label:admin.sections', 'aria-label': t('admin.sections') },
     PANES.map((p) => h('a', { href: `#/admin/${p}`, 'aria-current': p === pane ? 'page' : null, i18n: `admin.pane.${p}` })),
   );
   const body = h('div', { class: 'admin-pane', 'aria-live': 'polite' });

@@ -7,7 +7,12 @@ import { clear, h } from './dom.js';
 import { t } from './i18n.js';
 
 /** One line per tab: its id (the route and the label key `analytics.tab.<id>`) and how to load it. */
-const TABS = [];
+const TABS = [
+  { id: 'volume', load: () => import('./analytics-volume.js') },
+  { id: 'opinion', load: () => import('./analytics-opinion.js') },
+  { id: 'polls', load: () => import('./analytics-polls.js') },
+  { id: 'reports', load: () => import('./analytics-reports.js') },
+];
 
 const ALLOWED = ['admin', 'supervisor', 'operator', 'official'];
 const state = { tab: null, module: null };

@@ -15,6 +15,7 @@ const VIEWS = {
   situation: '#view-situation',
   admin: '#view-admin',
   analytics: '#view-analytics',
+  polls: '#view-polls',
 };
 // The public map and its map module load only when someone opens it.
 const publicScreen = () => import('./public.js');
@@ -24,6 +25,9 @@ const situationScreen = () => (situation ??= import('./situation.js'));
 // And the analytics, whose tabs load one by one as they are opened.
 let analytics = null;
 const analyticsScreen = () => (analytics ??= import('./analytics.js'));
+// And the residents' polls.
+let polls = null;
+const pollsScreen = () => (polls ??= import('./polls.js'));
 
 function parseRoute() {
   const parts = location.hash.replace(/^#\/?/, '').split('/').filter(Boolean);
@@ -48,6 +52,8 @@ function route({ focus } = { focus: false }) {
   if (view === 'admin') showAdmin(rest, restoreSession);
   if (view === 'analytics') analyticsScreen().then((m) => m.showAnalytics(rest, restoreSession));
   else analytics?.then((m) => m.hideAnalytics());
+  if (view === 'polls') pollsScreen().then((m) => m.showPolls());
+  else polls?.then((m) => m.hidePolls());
   if (focus) $('#main').focus({ preventScroll: false });
 }
 
@@ -67,6 +73,7 @@ function start() {
     relocalizeAdmin();
     situation?.then((m) => m.relocalizeSituation());
     analytics?.then((m) => m.relocalizeAnalytics());
+    polls?.then((m) => m.relocalizePolls());
     if (!$('#view-public').hidden) publicScreen().then((m) => m.relocalizePublic());
   });
   $('[data-skip]').addEventListener('click', (e) => {

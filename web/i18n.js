@@ -2,7 +2,11 @@
 // The chosen language is remembered in localStorage and mirrored in <html lang>.
 import admin from './lang/areas/admin.js';
 import analytics from './lang/areas/analytics.js';
+import analyticsOpinion from './lang/areas/analytics-opinion.js';
+import analyticsReports from './lang/areas/analytics-reports.js';
+import analyticsVolume from './lang/areas/analytics-volume.js';
 import consoleArea from './lang/areas/console.js';
+import polls from './lang/areas/polls.js';
 import publicArea from './lang/areas/public.js';
 import situation from './lang/areas/situation.js';
 import en from './lang/en.js';
@@ -11,7 +15,7 @@ import ru from './lang/ru.js';
 
 export const LANGS = ['kk', 'ru', 'en'];
 // Each screen area keeps its strings in a file of its own (lang/areas/*.js), all three languages side by side.
-const AREAS = [consoleArea, situation, publicArea, admin, analytics];
+const AREAS = [consoleArea, situation, publicArea, admin, analytics, analyticsOpinion, analyticsVolume, polls, analyticsReports];
 export const DICTIONARIES = Object.fromEntries(
   Object.entries({ ru, kk, en }).map(([l, base]) => [l, Object.assign({}, base, ...AREAS.map((a) => a[l]))]),
 );

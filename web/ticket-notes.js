@@ -35,13 +35,29 @@ export async function readPhotos(input) {
   return out;
 }
 
-/** A file input for photos, with its label. */
+/** A file input for photos, with its label: the same picker as the resident's form, so no browser-made text
+ * ("Choose Files") appears in the staff's language. */
 export function photoField(id, name, labelKey) {
+  const summary = h('span', { id: `${id}-summary`, class: 'muted', i18n: 'field.photos.none' });
+  const input = h('input', {
+    id,
+    name,
+    class: 'file-input',
+    type: 'file',
+    accept: 'image/jpeg,image/png,image/webp,image/heic',
+    multiple: true,
+    'aria-labelledby': `${id}-label`,
+    'aria-describedby': `${id}-summary`,
+  });
+  input.addEventListener('change', () => {
+    const n = input.files?.length ?? 0;
+    summary.textContent = n ? t('photos.selected', { n }) : t('field.photos.none');
+  });
   return h(
     'div',
     { class: 'field' },
-    h('label', { for: id, i18n: labelKey }),
-    h('input', { id, name, type: 'file', accept: 'image/jpeg,image/png,image/webp,image/heic', multiple: true }),
+    h('p', { class: 'label', id: `${id}-label`, i18n: labelKey }),
+    h('div', { class: 'file-picker' }, input, h('label', { for: id, class: 'button secondary', i18n: 'field.photos.choose' }), summary),
   );
 }
 

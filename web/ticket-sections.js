@@ -135,6 +135,26 @@ function modelWhy(by) {
   return [t('why.model_unsure', { category, percent, threshold: Math.round(m.threshold * 100), id: m.id })];
 }
 
+// Ids in a trace phrase are named in the reader's language.
+const NAMED = {
+  organisation: (id) => names.organisation({ id }),
+  district: (id) => names.district({ id }),
+  got: (id) => names.district({ id }),
+};
+
+/** A routing step in the reader's language (older tickets, traced before phrases existed, keep their English). */
+function traceText(s) {
+  if (!Array.isArray(s.says) || !s.says.length) return s.why ?? '';
+  const said = s.says.map((p) => {
+    const vars = { ...(p.vars ?? {}) };
+    for (const [k, name] of Object.entries(NAMED)) if (k in vars) vars[k] = name(vars[k]) ?? vars[k];
+    if (vars.category !== undefined) vars.category = names.category({ code: vars.category }) ?? vars.category;
+    if (vars.service !== undefined) vars.service = label('route.service', vars.service);
+    return t(`route.${p.key}`, vars);
+  });
+  return `${said.join(' ')}${s.note ? ` (${s.note})` : ''}`;
+}
+
 export function routing(tk) {
   const steps = Array.isArray(tk.routing_trace) ? tk.routing_trace : [];
   const list = h('ol', { class: 'trace' });
@@ -146,7 +166,7 @@ export function routing(tk) {
         h('strong', {}, t('routing.rule', { n: Number(s.rule) + 1 })),
         ' ',
         h('span', { class: `badge ${s.matched ? 'yes' : 'no'}` }, t(s.matched ? 'routing.matched' : 'routing.skipped')),
-        h('p', { class: 'why-text' }, s.why ?? ''),
+        h('p', { class: 'why-text' }, traceText(s)),
       ),
     );
   }

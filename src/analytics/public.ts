@@ -7,6 +7,7 @@ import type { Language } from '../config/schema.js';
 import { formatLocal } from '../sla/calendar.js';
 import type { Database } from '../store/db.js';
 import { OPEN_STATUSES, type TicketStatus } from '../tickets/lifecycle.js';
+import { suppressSmallCells } from './privacy.js';
 
 export interface PublicFilter {
   from?: Date | undefined;
@@ -162,6 +163,8 @@ export interface SummaryGroup {
   category: string | null;
   status: string;
   count: number;
+  /** Distinct residents behind the cell; cells of fewer than 5 are published suppressed (src/analytics/privacy.ts). */
+  residents: number;
 }
 
 interface Tally {
@@ -183,6 +186,7 @@ export async function publicSummary(db: Database, city: City, f: PublicFilter, l
     .select(['district', 'category', 'status'])
     .select((eb) => [
       eb.fn.countAll<string>().as('n'),
+      eb.fn.count<string>('resident_id').distinct().as('residents'),
       eb.fn
         .count<string>('resolved_at')
         .filterWhere('resolution_due', 'is not', null)
@@ -202,7 +206,7 @@ export async function publicSummary(db: Database, city: City, f: PublicFilter, l
   const groups: SummaryGroup[] = [];
   for (const r of rows) {
     const n = Number(r.n);
-    groups.push({ district: r.district, category: r.category, status: r.status, count: n });
+    groups.push({ district: r.district, category: r.category, status: r.status, count: n, residents: Number(r.residents) });
     for (const [map, key] of [
       [byDistrict, r.district],
       [byCategory, r.category],
@@ -229,6 +233,13 @@ export async function publicSummary(db: Database, city: City, f: PublicFilter, l
     categories: [...byCategory.entries()]
       .map(([code, t]) => ({ code, name: city.categories.find((c) => c.code === code)?.name[lang] ?? null, ...out(t) }))
       .sort((a, b) => b.total - a.total),
-    groups,
+    // A district × category × status cell of fewer than 5 residents could point at someone: its count is withheld.
+    // Withheld cells go last in a fixed order, so their place in the list does not hint at their size either.
+    groups: suppressSmallCells(groups, ['count']).sort(
+      (a, b) =>
+        Number(a.suppressed) - Number(b.suppressed) ||
+        (b.count ?? 0) - (a.count ?? 0) ||
+        `${a.district}|${a.category}|${a.status}`.localeCompare(`${b.district}|${b.category}|${b.status}`),
+    ),
   };
 }

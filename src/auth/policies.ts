@@ -68,7 +68,7 @@ export function listScope(user: StaffUser): { organisations?: string[]; addresse
 
 /** The centre's own workings: the triage engine's learning (figures, retraining, history, model), the watchlist,
  * the replies that could not be delivered, and the situation centre (city-wide figures, map, at-risk list; the akim
- * reads it too), analytics (what residents write: volumes, topics, spikes, opinion, polls, reports), and administration (staff accounts, the city's configuration: admins only). */
+ * reads it too), analytics (what residents write: volumes, topics, spikes, opinion, polls, reports; polls are made, opened and closed by the centre's analysts, `polls_manage`; opinion questions and stance corrections, `opinion_manage`), and administration (staff accounts, the city's configuration: admins only). */
 export type CentrePermission =
   | 'triage_read'
   | 'triage_retrain'
@@ -78,6 +78,8 @@ export type CentrePermission =
   | 'deliveries'
   | 'situation'
   | 'analytics'
+  | 'polls_manage'
+  | 'opinion_manage'
   | 'admin_users'
   | 'admin_config';
 const CENTRE_POLICY: Record<Role, CentrePermission[]> = {
@@ -90,11 +92,13 @@ const CENTRE_POLICY: Record<Role, CentrePermission[]> = {
     'deliveries',
     'situation',
     'analytics',
+    'polls_manage',
+    'opinion_manage',
     'admin_users',
     'admin_config',
   ],
-  supervisor: ['triage_read', 'triage_retrain', 'watchlist_read', 'deliveries', 'situation', 'analytics'],
-  operator: ['triage_read', 'watchlist_read', 'deliveries', 'situation', 'analytics'],
+  supervisor: ['triage_read', 'triage_retrain', 'watchlist_read', 'deliveries', 'situation', 'analytics', 'polls_manage', 'opinion_manage'],
+  operator: ['triage_read', 'watchlist_read', 'deliveries', 'situation', 'analytics', 'polls_manage', 'opinion_manage'],
   executor: [],
   head: [],
   official: ['situation', 'analytics'],

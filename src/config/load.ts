@@ -10,6 +10,7 @@ import type { Router, RoutingRule } from '../routing/rules.js';
 import type { WorkingCalendar } from '../sla/calendar.js';
 import { type DistrictShape, shapesFromGeoJson } from '../triage/geo.js';
 import {
+  AnalyticsFile,
   CalendarFile,
   CategoriesFile,
   CityFile,
@@ -40,6 +41,8 @@ export interface City {
   triage: z.infer<typeof TriageFile>;
   demo: z.infer<typeof DemoFile>;
   watchlists: z.infer<typeof WatchlistsFile>;
+  /** analytics.yaml (optional: every section has defaults). */
+  analytics: z.infer<typeof AnalyticsFile>;
   shapes: DistrictShape[];
   geojson: unknown;
   /** The files as written, kept so an admin's override can be compared with them and reverted. */
@@ -119,6 +122,11 @@ const FILES = ['city.yaml', ...Object.values(SECTION_FILES), 'escalation.yaml', 
 export async function readCityFiles(dir: string): Promise<CityFiles> {
   const raw: Record<string, unknown> = {};
   for (const f of FILES) raw[f] = await readData(dir, f);
+  // analytics.yaml is optional: a city without it gets every section's defaults.
+  raw['analytics.yaml'] = await readFile(join(dir, 'analytics.yaml'), 'utf8').then(
+    () => readData(dir, 'analytics.yaml'),
+    () => ({}),
+  );
   const calendarFiles = (await readdir(join(dir, 'calendar'))).filter((f) => f.endsWith('.yaml')).sort();
   for (const f of calendarFiles) raw[join('calendar', f)] = await readData(dir, join('calendar', f));
   const city = validate(join(dir, 'city.yaml'), 'city.yaml', raw['city.yaml'], CityFile);
@@ -160,6 +168,7 @@ export async function assembleCity(files: CityFiles, overrides: Overrides, opts:
   const triage = read('triage.yaml', TriageFile);
   const demo = read('demo.yaml', DemoFile);
   const watchlists = read('watchlists.yaml', WatchlistsFile);
+  const analytics = read('analytics.yaml', AnalyticsFile);
   const calendars = section('calendar').years;
   const geojson = files.geojson as Parameters<typeof shapesFromGeoJson>[0];
 
@@ -270,6 +279,7 @@ export async function assembleCity(files: CityFiles, overrides: Overrides, opts:
     triage,
     demo,
     watchlists,
+    analytics,
     shapes,
     geojson,
     files,

@@ -58,6 +58,16 @@ export const CityFile = z.object({
     .prefault({}),
   /** An executor (or head) resolving a ticket must attach at least one proof photo; the note is always required. */
   resolve_requires_proof: z.boolean().default(false),
+  /** The daily digest (docs/analytics.md, Reports): built at `at` (city time) about the day before, in each of
+   * `languages` as PDF and XLSX, and sent to the staff with the `notify` roles by Telegram and e-mail. */
+  reports: z
+    .object({
+      enabled: z.boolean().default(true),
+      at: clock.default('08:30'),
+      languages: z.array(Language).min(1).default(['kk', 'ru']),
+      notify: z.array(z.enum(['official', 'supervisor', 'admin', 'head'])).default(['official', 'supervisor']),
+    })
+    .prefault({}),
   /** The building registry (docs/routing.md): which housing company, lift company… serves each building. */
   building_registry: z
     .object({
@@ -349,4 +359,70 @@ export const DemoFile = z.object({
       }),
     )
     .default([]),
+});
+
+/** Texts in some of the three languages (a problem need not be written in all of them). */
+const SomeLanguages = <T extends z.ZodTypeAny>(t: T) => z.object({ ru: t, kk: t.optional(), en: t.optional() });
+const Lines = z.array(z.string().min(1)).min(1);
+
+/** demo-history.yaml: two weeks of a working centre, replayed through the real commands (src/demo/history.ts). */
+export const DemoHistoryFile = z.object({
+  days: z.number().int().min(1).max(60),
+  appeals: z.number().int().min(0).max(2000),
+  streets: z.array(z.object({ ru: z.string(), kk: z.string(), en: z.string(), lat: z.number(), lon: z.number() })).min(1),
+  problems: z
+    .array(
+      SomeLanguages(Lines).extend({
+        category: z.string(),
+        weight: z.number().positive(),
+        notes: z.object({ ru: Lines, kk: Lines }),
+      }),
+    )
+    .min(1),
+  questions: SomeLanguages(Lines),
+  answers: SomeLanguages(Lines),
+  handbacks: SomeLanguages(Lines),
+  reopens: SomeLanguages(Lines),
+  comments: SomeLanguages(Lines),
+  rejects: Lines,
+  duplicates: Lines,
+  names: Lines,
+  incidents: z
+    .array(
+      z.object({
+        hours_ago: z.number().min(0),
+        street: z.string(),
+        house: z.string(),
+        fate: z.enum(['assigned', 'in_progress', 'resolved']),
+        reports: z.array(z.object({ lang: Language, text: z.string().min(1) })).min(2),
+        note: z.object({ ru: z.string(), kk: z.string() }).optional(),
+      }),
+    )
+    .default([]),
+});
+
+/** Spike detection (analytics/spikes.ts): when a category × district receives significantly more than expected. */
+export const SpikesConfig = z.object({
+  /** The window the observed count is taken over, ending now. */
+  window_hours: z.number().int().min(1).max(48).default(3),
+  /** Fewer messages than this in the window never make an alert, however unusual. */
+  min_count: z.number().int().min(1).default(5),
+  /** Fewer different senders than this never make an alert (one person writing ten times is not a spike). */
+  min_residents: z.number().int().min(1).default(3),
+  /** An alert when the chance of seeing this many or more by the expected rate alone is below this. */
+  p_value: z.number().gt(0).lt(0.5).default(0.00001),
+  /** No second alert for the same category × district sooner than this after the first. */
+  cooldown_hours: z.number().min(0).default(12),
+  /** How much history the hour-of-week profile is learnt from. */
+  history_weeks: z.number().int().min(1).max(104).default(12),
+  /** The recent level ("season") is the rate of these last days. */
+  level_days: z.number().int().min(1).max(90).default(28),
+  /** Overdispersion: 0 is Poisson; above 0, a negative binomial with variance mean·(1 + dispersion·mean). */
+  dispersion: z.number().min(0).max(5).default(0.1),
+});
+export type SpikesConfig = z.infer<typeof SpikesConfig>;
+
+/** analytics.yaml: each analytics capability has its own top-level section. */
+export const AnalyticsFile = z.looseObject({
+  spikes: SpikesConfig.default(SpikesConfig.parse({})),
 });

@@ -32,6 +32,11 @@ describe('routing by category and district', () => {
     expect(d.organisation).toBe('roads');
     expect(d.trace[0]).toMatchObject({ rule: 0, matched: false });
     expect(d.trace[0]?.why).toBe("Category SNOW: only in district esil, and this appeal's district is nura.");
+    // The same in phrases the web says in the reader's language, with ids it names itself.
+    expect(d.trace[0]?.says).toEqual([
+      { key: 'category', vars: { category: 'SNOW' } },
+      { key: 'no.district', vars: { district: 'esil', got: 'nura' } },
+    ]);
     expect(d.trace[1]).toMatchObject({ rule: 1, matched: true });
   });
 
@@ -39,7 +44,15 @@ describe('routing by category and district', () => {
     expect(route(rules, { category: 'ZZZ', district: null }, 'fallback').organisation).toBe('centre');
     const none = route(rules.slice(0, 3), { category: null, district: null }, 'fallback');
     expect(none).toMatchObject({ organisation: 'fallback', rule: null });
-    expect(none.trace).toEqual([{ rule: -1, matched: true, why: 'No rule matched: the fallback decides → fallback.', organisation: 'fallback' }]);
+    expect(none.trace).toEqual([
+      {
+        rule: -1,
+        matched: true,
+        why: 'No rule matched: the fallback decides → fallback.',
+        says: [{ key: 'fallback', vars: { organisation: 'fallback' } }],
+        organisation: 'fallback',
+      },
+    ]);
   });
 
   it('names organisations in the trace when told how', () => {

@@ -36,6 +36,10 @@ export interface RoutingStep {
   rule: number;
   matched: boolean;
   why: string;
+  /** The same, as phrases the web says in the reader's language: `route.<key>` with ids in `vars` (names are looked
+   * up by the reader); a rule's note, written by the city, follows as it is. */
+  says: Phrase[];
+  note?: string;
   /** Set on the step that decided. */
   organisation?: string;
   /** Set when the registry was asked and answered. */
@@ -61,7 +65,14 @@ export interface RouterOptions {
   name?: (organisation: string) => string | undefined;
 }
 
-type Verdict = { ok: false; why: string } | { ok: true; met: string[]; organisation: string; registry?: RoutingStep['registry'] };
+export interface Phrase {
+  key: string;
+  vars?: Record<string, string | number>;
+}
+
+type Verdict =
+  | { ok: false; why: string; say: Phrase }
+  | { ok: true; met: string[]; says: Phrase[]; organisation: string; registry?: RoutingStep['registry'] };
 
 interface Compiled {
   index: number;
@@ -122,18 +133,37 @@ export class Router {
     for (const c of this.candidates(input.category)) {
       const { rule: r, index } = c;
       const head = `${r.category === '*' ? 'Any category' : `Category ${r.category}`}${c.priority ? ` (priority ${c.priority})` : ''}`;
+      const heads: Phrase[] = [
+        r.category === '*' ? { key: 'any_category' } : { key: 'category', vars: { category: r.category } },
+        ...(c.priority ? [{ key: 'priority', vars: { priority: c.priority } }] : []),
+      ];
       const v = this.verdict(c, input, words);
       if (!v.ok) {
-        trace.push({ rule: index, matched: false, why: `${head}: ${v.why}` });
+        trace.push({ rule: index, matched: false, why: `${head}: ${v.why}`, says: [...heads, v.say] });
         continue;
       }
       const because = v.met.length ? `${v.met.join('; ')}.` : r.category === '*' ? 'the default rule.' : 'no further condition.';
+      const becauseSays = v.says.length ? v.says : [{ key: r.category === '*' ? 'default_rule' : 'no_condition' }];
       const to = v.registry ? v.organisation : this.named(v.organisation); // the registry's sentence has named it already
       const why = `${head}: ${because} This rule decides → ${to}.${r.note ? ` (${r.note})` : ''}`;
-      trace.push({ rule: index, matched: true, why, organisation: v.organisation, ...(v.registry ? { registry: v.registry } : {}) });
+      trace.push({
+        rule: index,
+        matched: true,
+        why,
+        says: [...heads, ...becauseSays, { key: 'decides', vars: { organisation: v.organisation } }],
+        ...(r.note ? { note: r.note } : {}),
+        organisation: v.organisation,
+        ...(v.registry ? { registry: v.registry } : {}),
+      });
       return { organisation: v.organisation, rule: index, trace };
     }
-    trace.push({ rule: -1, matched: true, why: `No rule matched: the fallback decides → ${this.named(fallback)}.`, organisation: fallback });
+    trace.push({
+      rule: -1,
+      matched: true,
+      why: `No rule matched: the fallback decides → ${this.named(fallback)}.`,
+      says: [{ key: 'fallback', vars: { organisation: fallback } }],
+      organisation: fallback,
+    });
     return { organisation: fallback, rule: null, trace };
   }
 
@@ -141,38 +171,76 @@ export class Router {
   private verdict(c: Compiled, input: RoutingInput, words: () => Set<string>): Verdict {
     const r = c.rule;
     const met: string[] = [];
+    const says: Phrase[] = [];
     if (r.district) {
       if (r.district !== input.district)
-        return { ok: false, why: `only in district ${r.district}, and this appeal's district is ${input.district ?? 'not known'}.` };
+        return {
+          ok: false,
+          why: `only in district ${r.district}, and this appeal's district is ${input.district ?? 'not known'}.`,
+          say: input.district
+            ? { key: 'no.district', vars: { district: r.district, got: input.district } }
+            : { key: 'no.district_unknown', vars: { district: r.district } },
+        };
       met.push(`the appeal is in district ${r.district}`);
+      says.push({ key: 'met.district', vars: { district: r.district } });
     }
     if (c.streetKey !== null) {
       const p = input.place;
       const range = c.houses ? ` ${rangeText(c.houses)}` : '';
+      const street = `${r.street}${range}`;
       if (!p || p.streetKey !== c.streetKey)
-        return { ok: false, why: `only for ${r.street}${range}, and the appeal ${p ? `names ${p.street}` : 'names no street'}.` };
+        return {
+          ok: false,
+          why: `only for ${street}, and the appeal ${p ? `names ${p.street}` : 'names no street'}.`,
+          say: p ? { key: 'no.street', vars: { street, got: p.street } } : { key: 'no.street_none', vars: { street } },
+        };
       if (c.houses && !(p.houseKey !== null && c.houses.some((h) => matches(h, p.houseKey as string))))
-        return { ok: false, why: `only for ${r.street}${range}, and the appeal ${p.house ? `names house ${p.house}` : 'gives no house number'}.` };
+        return {
+          ok: false,
+          why: `only for ${street}, and the appeal ${p.house ? `names house ${p.house}` : 'gives no house number'}.`,
+          say: p.house ? { key: 'no.house', vars: { street, house: p.house } } : { key: 'no.house_none', vars: { street } },
+        };
       met.push(c.houses ? `${p.street}, ${p.house} is within${range}` : `the appeal is on ${p.street}`);
+      says.push(
+        c.houses
+          ? { key: 'met.house', vars: { address: `${p.street}, ${p.house}`, range: range.trim() } }
+          : { key: 'met.street', vars: { street: p.street } },
+      );
     }
     if (r.keywords?.length) {
       const hit = r.keywords.find((k) => words().has(k));
-      if (!hit) return { ok: false, why: `needs one of the words ${r.keywords.join(', ')}, and none is in the text.` };
+      const list = r.keywords.join(', ');
+      if (!hit)
+        return { ok: false, why: `needs one of the words ${list}, and none is in the text.`, say: { key: 'no.words', vars: { words: list } } };
       met.push(`the text has «${hit}»`);
+      says.push({ key: 'met.word', vars: { word: hit } });
     }
-    if (!r.registry) return { ok: true, met, organisation: r.organisation as string };
+    if (!r.registry) return { ok: true, met, says, organisation: r.organisation as string };
     const p = input.place;
     if (!p || p.houseKey === null) {
       const named = p ? `names ${p.street} without a house number` : 'names no street and house';
-      return { ok: false, why: `asks the building registry for the building's ${r.registry} organisation, and the appeal ${named}.` };
+      return {
+        ok: false,
+        why: `asks the building registry for the building's ${r.registry} organisation, and the appeal ${named}.`,
+        say: p
+          ? { key: 'no.registry_house', vars: { service: r.registry, street: p.street } }
+          : { key: 'no.registry_place', vars: { service: r.registry } },
+      };
     }
+    const address = `${p.street}, ${p.house}`;
     const hit = this.o.registry?.find(p.streetKey, p.houseKey, r.registry);
-    if (!hit) return { ok: false, why: `the building registry has no ${r.registry} organisation for ${p.street}, ${p.house}.` };
-    const registry = { service: r.registry, address: `${p.street}, ${p.house}`, line: hit.line, file: this.o.registry?.file ?? null };
+    if (!hit)
+      return {
+        ok: false,
+        why: `the building registry has no ${r.registry} organisation for ${address}.`,
+        say: { key: 'no.registry', vars: { service: r.registry, address } },
+      };
+    const registry = { service: r.registry, address, line: hit.line, file: this.o.registry?.file ?? null };
     met.push(
       `the building registry (${registry.file ?? 'registry'} line ${hit.line}) names ${this.named(hit.organisation)} as the ${r.registry} organisation of ${registry.address}`,
     );
-    return { ok: true, met, organisation: hit.organisation, registry };
+    says.push({ key: 'met.registry', vars: { service: r.registry, address, line: hit.line, organisation: hit.organisation } });
+    return { ok: true, met, says, organisation: hit.organisation, registry };
   }
 
   /** The rules of the category and the rules for any category, in priority order; others are not worth a trace line. */

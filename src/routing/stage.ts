@@ -53,7 +53,19 @@ export async function routeMessage(ctx: Context, messageId: number): Promise<voi
     : {
         organisation: city.city.fallback_organisation,
         rule: null,
-        trace: [{ rule: -1, matched: true, why: `confidence ${row.confidence} below ${city.city.auto_route_min_confidence}: an operator decides` }],
+        trace: [
+          {
+            rule: -1,
+            matched: true,
+            why: `confidence ${row.confidence} below ${city.city.auto_route_min_confidence}: an operator decides`,
+            says: [
+              {
+                key: 'unsure',
+                vars: { confidence: Math.round(row.confidence * 100), threshold: Math.round(city.city.auto_route_min_confidence * 100) },
+              },
+            ],
+          },
+        ],
       };
   await openTicket(ctx, {
     messageId: row.id,

@@ -284,6 +284,19 @@ export interface DB {
   ticket_note_files: TicketNoteFilesTable;
   resident_access: ResidentAccessTable;
   config_versions: ConfigVersionsTable;
+  reports: ReportsTable;
+  report_runs: ReportRunsTable;
+  analytics_counted: AnalyticsCountedTable;
+  analytics_hourly: AnalyticsHourlyTable;
+  analytics_daily: AnalyticsDailyTable;
+  analytics_daily_cds: AnalyticsDailyCdsTable;
+  analytics_residents: AnalyticsResidentsTable;
+  polls: PollsTable;
+  spike_alerts: SpikeAlertsTable;
+  poll_answers: PollAnswersTable;
+  opinion_questions: OpinionQuestionsTable;
+  opinion_examples: OpinionExamplesTable;
+  opinion_matches: OpinionMatchesTable;
 }
 
 export interface RatingsTable {
@@ -398,4 +411,140 @@ export interface IncidentsTable {
   resolved_at: NullableTimestamp;
   closed_at: NullableTimestamp;
   version: Generated<number>;
+}
+
+/** A poll (migration 0021): question and option labels in ru/kk/en; answers are taken while open and in its window. */
+export interface PollOption {
+  id: string;
+  label: Localized;
+}
+export interface PollsTable {
+  id: Generated<number>;
+  question: JSONColumnType<Localized>;
+  options: JSONColumnType<PollOption[]>;
+  status: ColumnType<'draft' | 'open' | 'closed', 'draft' | 'open' | 'closed' | undefined>;
+  ask_district: Generated<boolean>;
+  opens_at: NullableTimestamp;
+  closes_at: NullableTimestamp;
+  created_by: number | null;
+  created_at: Generated<Date>;
+  updated_at: Timestamp;
+}
+
+/** One respondent's answer to a poll; respondent_key is a hash, never an identity (docs/analytics.md, "Polls"). */
+export interface PollAnswersTable {
+  id: Generated<number>;
+  poll_id: number;
+  option_id: string;
+  respondent_key: string;
+  channel: 'telegram' | 'web';
+  district: string | null;
+  answered_at: Timestamp;
+  changed: Generated<number>;
+}
+
+/** A significant excess of messages in one category × district (0019_spikes.sql, analytics/spike-sweep.ts). */
+export interface SpikeAlertsTable {
+  id: Generated<number>;
+  category: string;
+  district: string;
+  window_start: Timestamp;
+  window_end: Timestamp;
+  observed: number;
+  expected: number;
+  p_value: number;
+  details: JSONColumnType<Record<string, number>, string | undefined, string>;
+  message_ids: ColumnType<number[], number[] | undefined, number[]>;
+  incident_id: string | null;
+  detected_at: Timestamp;
+}
+
+/** The analytics cell dimensions (0018_analytics.sql); '' stands for "none" (no category, no district). */
+export interface AnalyticsDims {
+  category: string;
+  district: string;
+  channel: string;
+  language: string;
+  kind: string;
+  sentiment: string;
+}
+/** The ledger: each counted message once, with the cell it is counted in (src/analytics/rollup.ts). */
+export interface AnalyticsCountedTable extends AnalyticsDims {
+  message_id: number;
+  hour: Timestamp;
+  day: ColumnType<string, string, string>;
+  resident_id: number | null;
+  counted_at: Generated<Date>;
+}
+export interface AnalyticsHourlyTable extends AnalyticsDims {
+  hour: Timestamp;
+  messages: number;
+}
+export interface AnalyticsDailyTable extends AnalyticsDims {
+  day: ColumnType<string, string, string>;
+  messages: number;
+}
+export interface AnalyticsDailyCdsTable {
+  day: ColumnType<string, string, string>;
+  category: string;
+  district: string;
+  sentiment: string;
+  messages: number;
+}
+export interface AnalyticsResidentsTable extends AnalyticsDims {
+  day: ColumnType<string, string, string>;
+  resident_id: number;
+  messages: number;
+}
+
+/** A built report (0022_reports.sql): one per kind, local date, language and format. */
+export interface ReportsTable {
+  id: Generated<number>;
+  kind: string;
+  /** YYYY-MM-DD, the city's time: the day the report is about. */
+  date: string;
+  language: string;
+  format: 'pdf' | 'xlsx';
+  bytes: Buffer;
+  size: number;
+  created_by: number | null;
+  created_at: Generated<Date>;
+}
+
+/** A day's reports delivered to their recipients (once). */
+export interface ReportRunsTable {
+  kind: string;
+  date: string;
+  delivered_at: Timestamp;
+  recipients: number;
+}
+
+/** An analyst's question about public opinion (0020_opinion.sql, analytics/opinion.ts). */
+export interface OpinionQuestionsTable {
+  id: Generated<number>;
+  title: JSONColumnType<Localized>;
+  keywords: string[];
+  channel_weights: JSONColumnType<Record<string, number> | null, string | null, string | null>;
+  created_by: number | null;
+  active: Generated<boolean>;
+  scanned_to: Generated<number>;
+  created_at: Generated<Date>;
+  updated_at: Timestamp;
+}
+export interface OpinionExamplesTable {
+  id: Generated<number>;
+  question_id: number;
+  stance: 'for' | 'against' | 'neutral';
+  text: string;
+}
+/** A message found about a question; source 'analyst' is a correction the model learns from and never overwrites. */
+export interface OpinionMatchesTable {
+  question_id: number;
+  message_id: number;
+  stance: 'for' | 'against' | 'neutral';
+  source: 'model' | 'analyst';
+  sentiment: string | null;
+  score: number;
+  confidence: number;
+  updated_at: Timestamp;
 }

@@ -2,6 +2,7 @@
 // commitChange: the ticket row, its audit row, the message to the resident and the notices to the executors
 // of the organisation it is assigned to commit together.
 import { sql } from 'kysely';
+import { recount } from '../analytics/rollup.js';
 import { can, type StaffUser } from '../auth/policies.js';
 import type { Language, Urgency } from '../config/schema.js';
 import type { Context } from '../context.js';
@@ -219,7 +220,11 @@ async function changeTicket(ctx: Context, user: StaffUser, number: string, input
       .returningAll()
       .executeTakeFirstOrThrow();
     // Assigning is an operator's verdict on the category, corrected or confirmed: a labelled example.
-    if (input.action === 'assign' && category) await recordCategoryLabel(tx, t.source_message_id, category, user.id);
+    if (input.action === 'assign' && category) {
+      await recordCategoryLabel(tx, t.source_message_id, category, user.id);
+      // The corrected category moves the message's analytics count to its new cell, in this transaction.
+      await recount(tx, ctx.city.calendar.utcOffsetMinutes, [t.source_message_id]);
+    }
     const noteId = await noteOfAction(change, t.id, user.id, input.action, { question, reason, proof, now });
     change.audit({
       action: `ticket.${input.action}`,

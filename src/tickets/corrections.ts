@@ -4,6 +4,7 @@
 // labelled example beside what the engine had said (labels: category, organisation, district, address), so
 // retraining and the accuracy figures learn from it, and every change leaves its audit row.
 import type { Transaction } from 'kysely';
+import { recount } from '../analytics/rollup.js';
 import { can, type StaffUser } from '../auth/policies.js';
 import type { Context } from '../context.js';
 import { AppError } from '../errors.js';
@@ -77,7 +78,10 @@ export async function correctTicket(ctx: Context, user: StaffUser, number: strin
       .where('id', '=', t.id)
       .returningAll()
       .executeTakeFirstOrThrow();
-    if (district && district !== t.district) await recordLabel(tx, t.source_message_id, 'district', district, triage?.district ?? null, user.id);
+    if (district && district !== t.district) {
+      await recordLabel(tx, t.source_message_id, 'district', district, triage?.district ?? null, user.id);
+      await recount(tx, ctx.city.calendar.utcOffsetMinutes, [t.source_message_id]); // analytics follow the district
+    }
     if (address && address !== t.address) await recordLabel(tx, t.source_message_id, 'address', address, triage?.address ?? null, user.id);
     const moved = (a: unknown, b: unknown) => (a !== b ? { from: a, to: b } : undefined);
     change.audit({

@@ -145,7 +145,7 @@ export async function rateTicket(ctx: Context, number: string, owner: Owner, sco
     const now = ctx.now();
     await change.tx
       .insertInto('ratings')
-      .values({ ticket_id: t.id, resident_id: residentIdOf(owner, t), score, comment: text, channel: t.channel, updated_at: now })
+      .values({ ticket_id: t.id, resident_id: residentIdOf(owner, t), score, comment: text, channel: t.channel, created_at: now, updated_at: now })
       .onConflict((oc) => oc.column('ticket_id').doUpdateSet({ score, comment: text, updated_at: now }))
       .execute();
     change.audit({ action: 'ticket.rated', entityType: 'ticket', entityId: number, data: { score, comment: text, previous: before?.score ?? null } });

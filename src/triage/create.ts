@@ -6,7 +6,18 @@ import { KeywordTriage } from './engine.js';
 import { SentimentJudge } from './sentiment/index.js';
 import type { TriageEngine } from './types.js';
 
-export function createTriageEngine(city: City): TriageEngine {
+/** The parts of a city's configuration that triage reads: plain data, which a worker thread can be sent. */
+export type TriageCity = Pick<City, 'categories' | 'triage' | 'shapes'> & { city: Pick<City['city'], 'districts' | 'default_language'> };
+
+/** Those parts alone (a City holds classes, such as its router, that cannot go to a worker thread). */
+export const triageCity = (c: TriageCity): TriageCity => ({
+  categories: c.categories,
+  triage: c.triage,
+  shapes: c.shapes,
+  city: { districts: c.city.districts, default_language: c.city.default_language },
+});
+
+export function createTriageEngine(city: TriageCity): TriageEngine {
   return new KeywordTriage({
     categories: city.categories,
     urgency: city.triage.urgency,

@@ -1,4 +1,5 @@
 // Pipeline stage "triage": reads a stored message, runs the engine, stores the decision once, hands on to routing.
+import { recount } from '../analytics/rollup.js';
 import type { Context } from '../context.js';
 import { findRepeat } from './repeats.js';
 import type { TriageResult } from './types.js';
@@ -32,6 +33,8 @@ export async function triageMessage(ctx: Context, messageId: number): Promise<vo
       })
       .onConflict((oc) => oc.column('message_id').doNothing())
       .execute();
+    // Counted for analytics in the same transaction; a replay finds it counted (src/analytics/rollup.ts).
+    await recount(tx, ctx.city.calendar.utcOffsetMinutes, [messageId]);
     const moved = await tx
       .updateTable('messages')
       .set({ stage: 'triaged' })

@@ -3,6 +3,7 @@
 // row the server accepted is recorded in staff_notifications and never sent again; a user who is gone or disabled
 // by then is skipped with a log line (retrying cannot help).
 import type { Transporter } from 'nodemailer';
+import { reportFiles } from '../../analytics/report-archive.js';
 import type { Context } from '../../context.js';
 import type { OutboxRow } from '../../outbox/relay.js';
 import { CHANNEL, mailDomain } from './mail.js';
@@ -45,6 +46,8 @@ export class StaffMailSender {
       messageId,
       text: row.payload.text,
       html: htmlBody(row.payload.text, language),
+      // The daily digest's files (report_ids), read from the archive now: the outbox row keeps only their ids.
+      attachments: Array.isArray(row.payload.report_ids) ? await reportFiles(db, row.payload.report_ids.map(Number)) : [],
       // RFC 3834: written by a machine; an autoresponder must not answer it (its answer would become an appeal).
       headers: { 'Auto-Submitted': 'auto-generated', 'Content-Language': language },
     });

@@ -48,6 +48,40 @@ export class TelegramApi {
     return body.result as T;
   }
 
+  /** A method with a file (sendDocument): multipart/form-data, the file under `file.field`, other parameters as
+   * strings (Telegram reads objects such as reply_markup as JSON text there). */
+  async upload<T>(
+    method: string,
+    params: Record<string, string>,
+    file: { field: string; filename: string; bytes: Buffer; contentType: string },
+  ): Promise<T> {
+    const form = new FormData();
+    for (const [k, v] of Object.entries(params)) form.append(k, v);
+    form.append(file.field, new Blob([new Uint8Array(file.bytes)], { type: file.contentType }), file.filename);
+    let res: Response;
+    try {
+      res = await fetch(`${this.baseUrl}/bot${this.token}/${method}`, { method: 'POST', body: form });
+    } catch (err) {
+      throw new TelegramError(method, 0, `network error: ${(err as Error).message}`);
+    }
+    const body = (await res.json().catch(() => null)) as {
+      ok?: boolean;
+      result?: T;
+      error_code?: number;
+      description?: string;
+      parameters?: { retry_after?: number };
+    } | null;
+    if (!body || body.ok !== true) {
+      throw new TelegramError(
+        method,
+        body?.error_code ?? res.status,
+        body?.description ?? `HTTP ${res.status}`,
+        body?.parameters?.retry_after ?? null,
+      );
+    }
+    return body.result as T;
+  }
+
   /** Downloads a file found with getFile; refuses (without reading it all) one larger than `maxBytes`. */
   async download(filePath: string, maxBytes: number): Promise<Buffer> {
     const res = await fetch(`${this.baseUrl}/file/bot${this.token}/${filePath.split('/').map(encodeURIComponent).join('/')}`);

@@ -1,7 +1,8 @@
 // The resident's conversation with the city's bot: a new appeal (words, with photos and a location before or
 // after), the status of an own ticket by number, more details for an open ticket, confirming or reopening a
-// resolved one and rating it. Every appeal goes through the inbox (stored once per chat and message id), so the
-// same message by webhook and by polling is one message; ticket changes go through tickets/resident.ts.
+// resolved one and rating it, and answering the city's polls (/polls, telegram/polls.ts). Every appeal goes
+// through the inbox (stored once per chat and message id), so the same message by webhook and by polling is one
+// message; ticket changes go through tickets/resident.ts.
 import type { Language } from '../../config/schema.js';
 import { LANGUAGES } from '../../config/schema.js';
 import type { Context } from '../../context.js';
@@ -16,6 +17,7 @@ import { residentChoices } from '../../tickets/resident-view.js';
 import { detectLanguage } from '../../triage/text/language.js';
 import { type TelegramApi, TelegramError } from './api.js';
 import { RateLimited, type SendLimiter } from './limiter.js';
+import { listPollsInChat, onPollCallback, POLL_CALLBACK, type PollChat } from './polls.js';
 import { CHANNEL, type ChatState, chatResidents, isStored, loadState, rememberPhone, saveState, ticketOfBotMessage } from './repository.js';
 import { linkChat } from './staff.js';
 import { STAFF_TEXTS } from './staff-texts.js';
@@ -39,6 +41,8 @@ interface Turn {
 
 export class TelegramBot {
   private username: Promise<string | null> | null = null;
+  /** Polls (telegram/polls.ts) speak through the bot's own say and answer. */
+  private readonly pollChat: PollChat = { say: (c, text, extra) => this.say(c, text, extra), answer: (q, text) => this.answer(q, text) };
 
   constructor(
     private readonly ctx: Context,
@@ -98,6 +102,7 @@ export class TelegramBot {
         return this.say(t.chatId, tx.askAppeal);
       }
       if (name === 'link' || (name === 'start' && arg.startsWith('link-'))) return this.linkStaff(t, arg.trim().replace(/^link-/, ''));
+      if (name === 'polls') return listPollsInChat(this.ctx, this.pollChat, t.chatId, String(m.from?.id ?? t.chatId), t.lang);
       return this.menu(t); // /start, /help, /menu and anything unknown
     }
     const button = buttonOf(text);
@@ -273,6 +278,7 @@ export class TelegramBot {
     const state = await loadState(this.ctx.db, chatId);
     const lang = pickLanguage('', q.from.language_code, state.lang, this.ctx.city.city.default_language);
     const tx = TEXTS[lang];
+    if (POLL_CALLBACK.test(q.data ?? '')) return onPollCallback(this.ctx, this.pollChat, q, chatId, lang);
     const parsed = /^(ok|no|rate):([A-Za-z]{2,5}-\d{4}-\d{6,})(?::([1-5]))?$/.exec(q.data ?? '');
     if (!parsed) {
       this.ctx.log.info({ data: q.data }, 'telegram callback with unknown data ignored');

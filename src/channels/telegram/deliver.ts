@@ -3,6 +3,7 @@
 // out) the 1–5 rating, and an executor's question asks for a reply, so the answer joins the ticket. Each row is sent at
 // most once: a row already in the ticket's conversation is skipped, and 429 pauses the chat and throws so the
 // relay tries again later.
+import { reportFiles } from '../../analytics/report-archive.js';
 import type { Language } from '../../config/schema.js';
 import type { Context } from '../../context.js';
 import { type OutboxRow, recordInConversation } from '../../outbox/relay.js';
@@ -51,4 +52,18 @@ export async function deliverToChat(ctx: Context, api: TelegramApi, limiter: Sen
     throw err;
   }
   await recordInConversation(ctx.db, row, { platform_id: String(sent.message_id), chat_id: chatId });
+}
+
+/** A report from the archive (payload.report_id: the daily digest) as a document to a staff chat, its caption the
+ * payload's text; the file is read from the archive when sent, so the outbox row stays small. */
+export async function sendReportDocument(ctx: Context, api: TelegramApi, chatId: string, row: OutboxRow): Promise<{ message_id: number }> {
+  const [file] = await reportFiles(ctx.db, [Number(row.payload.report_id)]);
+  if (!file) throw new Error(`outbox ${row.id}: report ${String(row.payload.report_id)} is not in the archive`);
+  const params = { chat_id: chatId, caption: row.payload.text.slice(0, 1024) };
+  return api.upload<{ message_id: number }>('sendDocument', params, {
+    field: 'document',
+    filename: file.filename,
+    bytes: file.content,
+    contentType: file.contentType,
+  });
 }

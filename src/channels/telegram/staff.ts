@@ -12,6 +12,7 @@ import type { OutboxRow } from '../../outbox/relay.js';
 import type { Database } from '../../store/db.js';
 import type { DB } from '../../store/schema.js';
 import { TelegramApi, TelegramError } from './api.js';
+import { sendReportDocument } from './deliver.js';
 import type { SendLimiter } from './limiter.js';
 
 export const LINK_CODE_MINUTES = 15;
@@ -168,11 +169,14 @@ export async function deliverToStaff(ctx: Context, api: TelegramApi, limiter: Se
   await limiter.acquire(link.chat_id, 5000);
   let sent: { message_id: number };
   try {
-    sent = await api.call<{ message_id: number }>('sendMessage', {
-      chat_id: link.chat_id,
-      text: row.payload.text.slice(0, MAX_TEXT),
-      link_preview_options: { is_disabled: true },
-    });
+    sent =
+      row.payload.report_id !== undefined
+        ? await sendReportDocument(ctx, api, link.chat_id, row)
+        : await api.call<{ message_id: number }>('sendMessage', {
+            chat_id: link.chat_id,
+            text: row.payload.text.slice(0, MAX_TEXT),
+            link_preview_options: { is_disabled: true },
+          });
   } catch (err) {
     if (err instanceof TelegramError && err.code === 429) limiter.pause(link.chat_id, err.retryAfter ?? 1);
     // 403: the user blocked the bot or deleted the chat; 400 "chat not found": the chat is gone.

@@ -32,7 +32,7 @@ export const TEXTS: Record<Language, BotTexts> = {
   ru: {
     menu:
       'Здравствуйте! Это бот городского центра обращений. Опишите проблему одним сообщением — можно с фото и геопозицией, — и мы зарегистрируем обращение и сообщим номер и срок.\n\n' +
-      'Статус: пришлите номер обращения (например, AST-2026-000123) или /status НОМЕР. Дополнить обращение: ответьте на наше сообщение или /add НОМЕР текст.',
+      'Статус: пришлите номер обращения (например, AST-2026-000123) или /status НОМЕР. Дополнить обращение: ответьте на наше сообщение или /add НОМЕР текст. Опросы города: /polls',
     buttons: { appeal: '📝 Новое обращение', status: '🔎 Статус обращения', location: '📍 Отправить геопозицию', contact: '📞 Поделиться номером' },
     askAppeal: 'Опишите проблему: что случилось и где (улица, дом). Можно приложить фото и геопозицию.',
     askNumber: 'Пришлите номер обращения, например AST-2026-000123.',
@@ -68,7 +68,7 @@ export const TEXTS: Record<Language, BotTexts> = {
   kk: {
     menu:
       'Сәлеметсіз бе! Бұл қалалық өтініштер орталығының боты. Мәселені бір хабарламамен сипаттаңыз — фото мен геолокация қоса аласыз, — өтінішті тіркеп, нөмірі мен мерзімін хабарлаймыз.\n\n' +
-      'Мәртебесі: өтініш нөмірін жіберіңіз (мысалы, AST-2026-000123) немесе /status НӨМІР. Өтінішті толықтыру: біздің хабарламаға жауап беріңіз немесе /add НӨМІР мәтін.',
+      'Мәртебесі: өтініш нөмірін жіберіңіз (мысалы, AST-2026-000123) немесе /status НӨМІР. Өтінішті толықтыру: біздің хабарламаға жауап беріңіз немесе /add НӨМІР мәтін. Қала сауалнамалары: /polls',
     buttons: { appeal: '📝 Жаңа өтініш', status: '🔎 Өтініш мәртебесі', location: '📍 Геолокация жіберу', contact: '📞 Нөмірмен бөлісу' },
     askAppeal: 'Мәселені сипаттаңыз: не болды және қай жерде (көше, үй). Фото мен геолокация қоса аласыз.',
     askNumber: 'Өтініш нөмірін жіберіңіз, мысалы AST-2026-000123.',
@@ -104,7 +104,7 @@ export const TEXTS: Record<Language, BotTexts> = {
   en: {
     menu:
       'Hello! This is the bot of the city’s appeals centre. Describe the problem in one message — you can add a photo and your location — and we will register it and tell you its number and deadline.\n\n' +
-      'Status: send the request number (e.g. AST-2026-000123) or /status NUMBER. To add details: reply to our message or send /add NUMBER text.',
+      'Status: send the request number (e.g. AST-2026-000123) or /status NUMBER. To add details: reply to our message or send /add NUMBER text. City polls: /polls',
     buttons: { appeal: '📝 New request', status: '🔎 Request status', location: '📍 Send my location', contact: '📞 Share my phone number' },
     askAppeal: 'Describe the problem: what happened and where (street, building). You can add a photo and your location.',
     askNumber: 'Send the request number, e.g. AST-2026-000123.',

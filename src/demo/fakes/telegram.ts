@@ -1,6 +1,6 @@
 // A stand-in for the Telegram Bot API, used by the tests and by the demo feed (src/demo/feed.ts): a real HTTP server
 // on 127.0.0.1 (a free port) that implements the methods Qala uses (getMe, getUpdates with offset/timeout,
-// deleteWebhook, setWebhook, sendMessage, getFile, answerCallbackQuery and file downloads), checks the bot token in
+// deleteWebhook, setWebhook, sendMessage, sendDocument (multipart upload), getFile, answerCallbackQuery and file downloads), checks the bot token in
 // the path and the required parameters as Telegram does, records every call, queues updates for polling, sends
 // updates to a webhook, and fails on request (429 with retry_after, 500). It never talks to Telegram.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -22,10 +22,21 @@ export interface SentMessage {
   params: Record<string, unknown>;
 }
 
+/** A file sent with sendDocument (multipart/form-data, as the Bot API takes an upload). */
+export interface SentDocument {
+  message_id: number;
+  chat_id: string;
+  filename: string;
+  content_type: string;
+  bytes: Buffer;
+  caption: string | undefined;
+}
+
 export class FakeTelegram {
   readonly token: string;
   readonly calls: Call[] = [];
   readonly sent: SentMessage[] = [];
+  readonly documents: SentDocument[] = [];
   readonly fileRequests: string[] = [];
   private server: Server | null = null;
   private updates: Record<string, unknown>[] = [];
@@ -159,6 +170,8 @@ export class FakeTelegram {
         return this.ok(res, true);
       case 'sendMessage':
         return this.sendMessage(res, params);
+      case 'sendDocument':
+        return this.sendDocument(res, params);
       case 'getFile': {
         const f = typeof params.file_id === 'string' ? this.files.get(params.file_id) : undefined;
         if (!f) return this.bad(res, 'invalid file_id');
@@ -224,12 +237,46 @@ export class FakeTelegram {
     });
   }
 
+  private sendDocument(res: ServerResponse, p: Record<string, unknown>) {
+    if (p.chat_id === undefined || p.chat_id === '') return this.bad(res, 'chat_id is empty');
+    // An upload comes as a file part of multipart/form-data; a string would be a file_id or URL, which Qala never sends.
+    const file = p.document;
+    if (!(file instanceof File)) return this.bad(res, 'there is no document in the request');
+    if (file.size === 0) return this.bad(res, 'file must be non-empty');
+    const caption = typeof p.caption === 'string' ? p.caption : undefined;
+    if (caption !== undefined && caption.length > 1024) return this.bad(res, 'message caption is too long');
+    const message_id = this.nextBotMessageId++;
+    const chat_id = String(p.chat_id);
+    return file.arrayBuffer().then((ab) => {
+      this.documents.push({ message_id, chat_id, filename: file.name, content_type: file.type, bytes: Buffer.from(ab), caption });
+      this.ok(res, {
+        message_id,
+        date: Math.floor(Date.now() / 1000),
+        chat: { id: Number(chat_id), type: 'private' },
+        document: {
+          file_id: `doc-${message_id}`,
+          file_unique_id: `u-doc-${message_id}`,
+          file_name: file.name,
+          mime_type: file.type,
+          file_size: file.size,
+        },
+        ...(caption ? { caption } : {}),
+      });
+    });
+  }
+
   private async body(req: IncomingMessage): Promise<Record<string, unknown>> {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
-    const text = Buffer.concat(chunks).toString('utf8');
+    const raw = Buffer.concat(chunks);
+    const text = raw.toString('utf8');
     if (!text) return {};
     const type = req.headers['content-type'] ?? '';
+    if (type.includes('multipart/form-data')) {
+      // Parsed as the platform's fetch does (the boundary from the header): fields as strings, files as File.
+      const form = await new Response(raw, { headers: { 'content-type': type } }).formData();
+      return Object.fromEntries(form.entries());
+    }
     if (type.includes('application/json')) return JSON.parse(text);
     if (type.includes('application/x-www-form-urlencoded')) return Object.fromEntries(new URLSearchParams(text));
     return {};

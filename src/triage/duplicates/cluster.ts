@@ -99,6 +99,7 @@ export class DuplicateFinder {
   /** Cluster merges (union–find parent links), compacted on expiry. */
   private readonly mergedInto = new Map<string, string>();
   private watermark = -Infinity;
+  private scratch: Uint32Array | undefined;
   private lastExpiry = -Infinity;
 
   constructor(options: Partial<DuplicateFinderOptions> = {}) {
@@ -114,7 +115,9 @@ export class DuplicateFinder {
 
   /** The encoded signature to store beside the appeal (text column), so a restart need not re-hash. */
   signature(text: string): string {
-    return encodeSignature(this.hasher.signature(text));
+    // Into one reused array: a new one per message is memory outside the heap that the collector must free.
+    this.scratch ??= new Uint32Array(this.hasher.opts.numPerm);
+    return encodeSignature(this.hasher.signatureInto(text, this.scratch));
   }
 
   /** The cluster an indexed item belongs to: the id of the item that started it, after any merges. */

@@ -266,16 +266,21 @@ export class MinHasher {
   /** `signatureOfHashes(shingleHashes(text))`: the minimum over a set does not depend on its order or on
    * repeats, so the hashes are neither sorted nor de-duplicated here. */
   signature(text: string): Uint32Array {
+    return this.signatureInto(text, new Uint32Array(this.opts.numPerm));
+  }
+
+  /** `signature(text)` written to `out` (numPerm values), which is returned. */
+  signatureInto(text: string, out: Uint32Array): Uint32Array {
     const m = padText(text, this.opts);
     const most = maxShingles(m, this.opts);
     if (this.simd === undefined) this.simd = simdMinHash(this.a, this.b);
     if (this.simd) {
-      const sig = new Uint32Array(this.opts.numPerm);
-      this.simd.run(hashPadded(m, this.opts, this.simd.hashes(most)), sig);
-      return sig;
+      this.simd.run(hashPadded(m, this.opts, this.simd.hashes(most)), out);
+      return out;
     }
     if (this.scratch.length < most) this.scratch = new Uint32Array(most);
-    return this.signatureOfHashes(this.scratch.subarray(0, hashPadded(m, this.opts, this.scratch)));
+    out.set(this.signatureOfHashes(this.scratch.subarray(0, hashPadded(m, this.opts, this.scratch))));
+    return out;
   }
 }
 

@@ -13,6 +13,9 @@ function qala(...args: string[]): Promise<{ status: number | null; stdout: strin
     const child = spawn(process.execPath, ['bin/qala.mjs', ...args], { cwd: process.cwd() });
     let stdout = '';
     let stderr = '';
+    // Decoded as a stream: a character split between two chunks of a long output must not turn into two U+FFFD.
+    child.stdout.setEncoding('utf8');
+    child.stderr.setEncoding('utf8');
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => (stderr += d));
     child.on('error', reject);
@@ -93,6 +96,27 @@ describe('qala train / eval / triage', () => {
     expect(lines[1]).toMatchObject({ language: 'en', duplicate_of: null });
     expect(lines[2].duplicate_of).toBe('a1');
     expect(lines[2].explanation.duplicate.textSimilarity).toBeGreaterThan(0.5);
+  });
+
+  it.concurrent('takes --threads (the pool itself is tested in offline.test.ts) and refuses a wrong one', async () => {
+    const input = join(dir, 'some.jsonl');
+    writeFileSync(
+      input,
+      `${toyHistory(20, 13)
+        .map((h, i) => JSON.stringify({ id: i, text: h.text }))
+        .join('\n')}\n`,
+    );
+    const [one, two, bad] = await Promise.all([
+      qala('triage', '--model', model, '--input', input, '--threads', '1'),
+      qala('triage', '--model', model, '--input', input, '--threads', '2'),
+      qala('triage', '--model', model, '--input', input, '--threads', 'many'),
+    ]);
+    expect(one.status).toBe(0);
+    expect(two.status).toBe(0);
+    expect(two.stderr).toMatch(/triaged 60 texts/);
+    expect(two.stdout).toBe(one.stdout);
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toMatch(/--threads must be an integer from 1 to 256, not many/);
   });
 
   it.concurrent('fails with a clear message and status 1 on a damaged model, 1 with usage on missing options', async () => {

@@ -72,7 +72,7 @@ export function fitIdf(docs: readonly Counts[], cfg: FeatureConfig): Float32Arra
 }
 
 // 1 + ln(count) for the small counts nearly every n-gram has, so the hot loop skips Math.log.
-const SUBLINEAR = Float64Array.from({ length: 64 }, (_, n) => (n ? 1 + Math.log(n) : 0));
+export const SUBLINEAR = Float64Array.from({ length: 64 }, (_, n) => (n ? 1 + Math.log(n) : 0));
 
 /** Sublinear TF × IDF, each block scaled to its configured length; buckets without IDF are left out. */
 export function weigh(c: Counts, idf: Float32Array, cfg: FeatureConfig): SparseVector {
@@ -98,26 +98,4 @@ export function weigh(c: Counts, idf: Float32Array, cfg: FeatureConfig): SparseV
     for (let i = start; i < k; i++) val[i] = (val[i] as number) * scale;
   }
   return { idx: idx.subarray(0, k), val: val.subarray(0, k) };
-}
-
-/** `weigh` for prediction: buckets without IDF stay in with value 0 (they add nothing to any score). With no
- * test in the loop the processor can fetch many table rows at once instead of waiting on each one, and the
- * rows of rare n-grams are cache misses. `idx` is the counts' own array; `scratch.val` is reused. */
-export function weighForPrediction(c: Counts, table: Float32Array, stride: number, cfg: FeatureConfig, scratch: { val: Float32Array }): SparseVector {
-  if (scratch.val.length < c.idx.length) scratch.val = new Float32Array(2 * c.idx.length);
-  const val = scratch.val;
-  for (let block = 0; block < 2; block++) {
-    const from = block === 0 ? 0 : c.split;
-    const to = block === 0 ? c.split : c.idx.length;
-    let norm = 0;
-    for (let i = from; i < to; i++) {
-      const n = c.cnt[i] as number;
-      const v = (n < SUBLINEAR.length ? (SUBLINEAR[n] as number) : 1 + Math.log(n)) * (table[(c.idx[i] as number) * stride] as number);
-      val[i] = v;
-      norm += v * v;
-    }
-    const scale = norm > 0 ? (block === 0 ? cfg.wordWeight : cfg.charWeight) / Math.sqrt(norm) : 0;
-    for (let i = from; i < to; i++) val[i] = (val[i] as number) * scale;
-  }
-  return { idx: c.idx, val: val.subarray(0, c.idx.length) };
 }

@@ -1,8 +1,9 @@
 // Multinomial logistic regression over hashed sparse vectors: AdaGrad training with L2 and class weights,
 // temperature scaling so `confidence` tracks the hit rate, and predictions that name the n-grams behind them.
 // Plain maths over typed arrays; where the vectors come from is features.ts, the orchestration train.ts.
-import { countInto, type FeatureConfig, type Normalise, type SparseVector, weighForPrediction } from './features.js';
+import { countInto, type FeatureConfig, type Normalise, type SparseVector } from './features.js';
 import type { Report } from './metrics.js';
+import { type Packed, type PackedVector, packedTable, weighPacked } from './packed.js';
 import { rng, shuffleInPlace } from './random.js';
 
 export interface SoftmaxOptions {
@@ -201,13 +202,14 @@ export function fitTemperature(logits: Float64Array, y: Int32Array, k: number): 
   return Math.exp((a + b) / 2);
 }
 
-/** Classifies a vector; `explain` top n-grams pushing toward the chosen label. */
-export function predictVector(m: Model, x: SparseVector, explain = 5): Prediction {
+/** Classifies a weighed text, `x` being its rows in the model's packed table; `explain` top n-grams pushing
+ * toward the chosen label. */
+function classify(m: Model, packed: Packed, x: PackedVector, explain: number): Prediction {
+  const rows = packed.rows;
   const k = m.labels.length;
   if (zScratch.length !== k) zScratch = new Float64Array(k);
   const z = zScratch;
-  if (explain > 0) scoresKeepingShares(z, x, m.table, m.bias);
-  else logitsInto(z, x, m.table, k + 1, 1, m.bias);
+  logitsInto(z, x, rows, k + 1, 1, m.bias);
   softmaxInPlace(z, m.temperature);
   // The three likeliest by selection: sorting every label is waste when there are dozens of categories.
   const top: number[] = [];
@@ -221,64 +223,60 @@ export function predictVector(m: Model, x: SparseVector, explain = 5): Predictio
     label: m.labels[best] as string,
     confidence: z[best] as number,
     probabilities: top.map((c) => ({ label: m.labels[c] as string, p: z[c] as number })),
-    features: explain > 0 ? topFeatures(m, x, best, explain) : [],
+    features: explain > 0 ? topFeatures(packed, x, best, explain) : [],
   };
 }
 
 let zScratch = new Float64Array(0);
-let shares = new Float32Array(4096);
 
-/** logitsInto for a model's table that also keeps each feature's share of each label's score, so the explanation
- * reads them in order from a small array instead of going back to the table (cache misses on rare n-grams). */
-function scoresKeepingShares(z: Float64Array, x: SparseVector, table: Float32Array, bias: Float32Array): void {
-  const k = z.length;
-  if (shares.length < x.idx.length * k) shares = new Float32Array(2 * x.idx.length * k);
-  const out = shares;
-  for (let c = 0; c < k; c++) z[c] = bias[c] as number;
-  for (let f = 0; f < x.idx.length; f++) {
-    const base = (x.idx[f] as number) * (k + 1) + 1;
-    const v = x.val[f] as number;
-    for (let c = 0; c < k; c++) {
-      const share = v * (table[base + c] as number);
-      out[f * k + c] = share;
-      z[c]! += share;
-    }
+/**
+ * The `n` features with the largest positive share of the label's score (value × weight, in float32 as it was
+ * kept when every share was stored), largest first, the earlier feature on a tie. Only the winning label's shares
+ * are needed, so they are taken here from the rows the scores just read (in cache) rather than stored for all.
+ */
+function topFeatures(packed: Packed, x: PackedVector, label: number, n: number): { feature: string; weight: number }[] {
+  const { rows, stride } = packed;
+  const first = 1 + label;
+  if (topWeight.length < n) {
+    topWeight = new Float64Array(n);
+    topAt = new Int32Array(n);
   }
-}
-
-/** A feature's share is its value times its (centred) weight for the label, as kept by scoresKeepingShares. */
-function topFeatures(m: Model, x: SparseVector, label: number, n: number): { feature: string; weight: number }[] {
-  const k = m.labels.length;
-  const kept = shares;
-  // Plain arrays and a plain loop: typed-array allocation and Array.from cost more than the scan itself here.
-  const weight: number[] = [];
-  const bucket: number[] = [];
-  for (let f = 0; f < x.idx.length; f++) {
-    const w = kept[f * k + label] as number;
-    if (w <= 0 || (weight.length === n && w <= (weight[n - 1] as number))) continue;
+  const weight = topWeight;
+  const at = topAt;
+  const { idx, val } = x;
+  let kept = 0;
+  // One comparison per feature against the smallest kept share (0 until n are kept): most features lose it, and
+  // a test the processor predicts well is what makes this scan cheap.
+  let bar = 0;
+  for (let f = 0; f < idx.length; f++) {
+    const w = Math.fround((val[f] as number) * (rows[(idx[f] as number) * stride + first] as number));
+    if (w <= bar) continue;
     // Insertion into a short sorted list: names are looked up only for the winners.
-    let i = weight.length < n ? weight.length : n - 1;
+    let i = kept < n ? kept++ : n - 1;
     while (i > 0 && (weight[i - 1] as number) < w) {
       weight[i] = weight[i - 1] as number;
-      bucket[i] = bucket[i - 1] as number;
+      at[i] = at[i - 1] as number;
       i--;
     }
     weight[i] = w;
-    bucket[i] = x.idx[f] as number;
+    at[i] = f;
+    if (kept === n) bar = weight[n - 1] as number;
   }
   const out: { feature: string; weight: number }[] = [];
-  for (let i = 0; i < weight.length; i++) {
-    const b = bucket[i] as number;
-    out.push({ feature: m.names[b] || `bucket:${b}`, weight: Math.round((weight[i] as number) * 1e4) / 1e4 });
+  for (let i = 0; i < kept; i++) {
+    const f = at[i] as number;
+    const feature = packed.names[idx[f] as number] || `bucket:${x.bucket[f]}`;
+    out.push({ feature, weight: Math.round((weight[i] as number) * 1e4) / 1e4 });
   }
   return out;
 }
 
-const scratch = { val: new Float32Array(256) };
+let topWeight = new Float64Array(8);
+let topAt = new Int32Array(8);
 
 /** Classifies one text (normalised here by the model's normaliser): the label, its calibrated confidence, the
  * three likeliest labels and, with `explain` > 0, the n-grams that argued for the label. */
 export function predict(m: Model, text: string, explain = 5): Prediction {
-  const x = weighForPrediction(countInto(text, m.features, m.normalise), m.table, m.labels.length + 1, m.features, scratch);
-  return predictVector(m, x, explain);
+  const packed = packedTable(m);
+  return classify(m, packed, weighPacked(countInto(text, m.features, m.normalise), packed, m.features), explain);
 }

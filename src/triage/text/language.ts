@@ -87,16 +87,15 @@ function latinWord(w: string, scheme: LatinScheme): WordEvidence {
   return e;
 }
 
-// Words repeat across appeals; remembering their evidence makes bulk runs several times faster.
-interface WordInfo {
-  e: WordEvidence;
+// Words repeat across appeals; remembering their evidence makes bulk runs several times faster. The evidence and
+// the word's letter counts are one object: a look-up is then one read less from memory.
+interface WordInfo extends WordEvidence {
   cyr: number;
   lat: number;
 }
 const caches: Record<LatinScheme, Map<string, WordInfo>> = { '2017': new Map(), '2018': new Map(), '2021': new Map(), chat: new Map() };
 
-function wordInfo(word: string, scheme: LatinScheme): WordInfo {
-  const cache = caches[scheme];
+function wordInfo(word: string, scheme: LatinScheme, cache: Map<string, WordInfo> = caches[scheme]): WordInfo {
   const hit = cache.get(word);
   if (hit) return hit;
   let cyr = 0;
@@ -108,14 +107,14 @@ function wordInfo(word: string, scheme: LatinScheme): WordInfo {
   }
   const e = cyr === 0 && lat === 0 ? { ru: 0, kk: 0, en: 0 } : cyr >= lat ? cyrillicWord(word) : latinWord(word, scheme);
   if (cache.size > 100_000) cache.clear();
-  const info = { e, cyr, lat };
+  const info: WordInfo = { ru: e.ru, kk: e.kk, en: e.en, anchor: e.anchor, cyr, lat };
   cache.set(word, info);
   return info;
 }
 
 /** The evidence one lower-case word gives for each language (exported for explanations and tests). */
 export function wordEvidence(word: string, scheme: LatinScheme = 'chat'): WordEvidence {
-  return wordInfo(word, scheme).e;
+  return wordInfo(word, scheme);
 }
 
 function scriptOf(cyr: number, lat: number): Script {
@@ -184,16 +183,16 @@ export function languageOf(norm: NormalisedText, input: string): LanguageResult 
   let evidence = 0;
   let decidedWords = 0;
   let seen = 0;
+  const cache = caches[scheme];
   for (let i = 0; i < norm.tokens.length && seen < MAX_WORDS; i++) {
     const w = norm.tokens[i]!;
     if (w === MARKERS.mention) i++; // a handle is a name, not language
     if (w.startsWith('__')) continue;
-    const info = wordInfo(w, scheme);
-    if (info.cyr + info.lat === 0) continue;
+    const e = wordInfo(w, scheme, cache);
+    if (e.cyr + e.lat === 0) continue;
     seen++;
-    cyr += info.cyr;
-    lat += info.lat;
-    const e = info.e;
+    cyr += e.cyr;
+    lat += e.lat;
     raw.ru += e.ru;
     raw.kk += e.kk;
     raw.en += e.en;

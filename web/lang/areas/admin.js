@@ -1,6 +1,7 @@
 // Strings of the admin screens, in the three languages; merged into the dictionaries by i18n.js.
 export default {
   ru: {
+    'admin.templates.key_example': 'например, status.resolved@HEAT',
     'admin.nav': 'Администрирование',
     'admin.title': 'Администрирование',
     'admin.login': 'Войдите как администратор в разделе «Сотрудникам»',
@@ -113,6 +114,7 @@ export default {
     'role.head': 'руководитель организации',
   },
   kk: {
+    'admin.templates.key_example': 'мысалы, status.resolved@HEAT',
     'admin.nav': 'Әкімшілік',
     'admin.title': 'Әкімшілік',
     'admin.login': '«Қызметкерлерге» бөлімінде әкімші ретінде кіріңіз',
@@ -225,6 +227,7 @@ export default {
     'role.head': 'ұйым басшысы',
   },
   en: {
+    'admin.templates.key_example': 'e.g. status.resolved@HEAT',
     'admin.nav': 'Administration',
     'admin.title': 'Administration',
     'admin.login': 'Log in as an administrator under “Staff”',
