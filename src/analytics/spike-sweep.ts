@@ -93,7 +93,10 @@ export async function detectSpikes(ctx: Context, now: Date): Promise<number> {
   const series = new Map<string, Float64Array>();
   const add = (key: string, hour: number, n: number) => {
     let s = series.get(key);
-    if (!s) series.set(key, (s = new Float64Array(length)));
+    if (!s) {
+      s = new Float64Array(length);
+      series.set(key, s);
+    }
     const i = hour - historyStart / HOUR;
     if (i >= 0 && i < length) s[i] = (s[i] as number) + n;
   };

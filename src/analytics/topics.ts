@@ -120,7 +120,10 @@ export function scorePhrases(period: readonly Doc[], baseline: readonly Doc[], o
   for (const d of period)
     for (const [key, form] of phrasesOf(d.text)) {
       let e = inPeriod.get(key);
-      if (!e) inPeriod.set(key, (e = { docs: [], senders: new Set(), forms: new Map() }));
+      if (!e) {
+        e = { docs: [], senders: new Set(), forms: new Map() };
+        inPeriod.set(key, e);
+      }
       e.docs.push(d.id);
       e.senders.add(d.sender);
       e.forms.set(form, (e.forms.get(form) ?? 0) + 1);
@@ -163,7 +166,12 @@ export interface Theme {
 /** Phrases whose messages overlap (Jaccard ≥ `link`) join one theme; themes are ordered by volume. */
 export function themesOf(phrases: readonly Phrase[], link = 0.25): Theme[] {
   const parent = phrases.map((_, i) => i);
-  const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i] as number)));
+  const find = (i: number): number => {
+    if (parent[i] === i) return i;
+    const root = find(parent[i] as number);
+    parent[i] = root; // path compression
+    return root;
+  };
   const sets = phrases.map((p) => new Set(p.docs));
   for (let i = 0; i < phrases.length; i++)
     for (let j = i + 1; j < phrases.length; j++) {

@@ -69,7 +69,7 @@ describe('a burst main at Kenesary 40 worked as one incident', () => {
     dup = await file('Кенесары 40: авария водопровода, вода течёт по двору, воды нет');
     expect((await ticketRow(dup.number)).incident_id).toBe(incident);
     expect(await sent(dup.number, 'incident.joined')).toHaveLength(0);
-    const r = await ticketAct(dup.number, { action: 'mark_duplicate', reason: 'То же, что обращение ' + a.number });
+    const r = await ticketAct(dup.number, { action: 'mark_duplicate', reason: `То же, что обращение ${a.number}` });
     expect(r.status, r.text).toBe(200);
   });
 
