@@ -9,6 +9,8 @@ import { t } from './i18n.js';
 /** One line per tab: its id (the route and the label key `analytics.tab.<id>`) and how to load it. */
 const TABS = [
   { id: 'volume', load: () => import('./analytics-volume.js') },
+  { id: 'topics', load: () => import('./analytics-topics.js') },
+  { id: 'spikes', load: () => import('./analytics-spikes.js') },
   { id: 'opinion', load: () => import('./analytics-opinion.js') },
   { id: 'polls', load: () => import('./analytics-polls.js') },
   { id: 'reports', load: () => import('./analytics-reports.js') },

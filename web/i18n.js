@@ -4,6 +4,7 @@ import admin from './lang/areas/admin.js';
 import analytics from './lang/areas/analytics.js';
 import analyticsOpinion from './lang/areas/analytics-opinion.js';
 import analyticsReports from './lang/areas/analytics-reports.js';
+import analyticsTopics from './lang/areas/analytics-topics.js';
 import analyticsVolume from './lang/areas/analytics-volume.js';
 import consoleArea from './lang/areas/console.js';
 import polls from './lang/areas/polls.js';
@@ -15,7 +16,7 @@ import ru from './lang/ru.js';
 
 export const LANGS = ['kk', 'ru', 'en'];
 // Each screen area keeps its strings in a file of its own (lang/areas/*.js), all three languages side by side.
-const AREAS = [consoleArea, situation, publicArea, admin, analytics, analyticsOpinion, analyticsVolume, polls, analyticsReports];
+const AREAS = [consoleArea, situation, publicArea, admin, analytics, analyticsOpinion, analyticsVolume, polls, analyticsReports, analyticsTopics];
 export const DICTIONARIES = Object.fromEntries(
   Object.entries({ ru, kk, en }).map(([l, base]) => [l, Object.assign({}, base, ...AREAS.map((a) => a[l]))]),
 );

@@ -181,6 +181,8 @@ async function afterNote(notice) {
 async function refresh(notice, keep = TYPED) {
   state.notice = notice;
   const typed = keep.map((id) => [id, document.getElementById(id)?.value]);
+  // Photos chosen but not yet sent stay chosen too (a FileList can be handed to the new input).
+  const chosen = [...root().querySelectorAll('input[type=file]')].filter((i) => i.id && i.files?.length).map((i) => [i.id, i.files]);
   const active = document.activeElement;
   const focus = active?.id && root().contains(active) ? { id: active.id, start: active.selectionStart, end: active.selectionEnd } : null;
   await reload();
@@ -190,6 +192,12 @@ async function refresh(notice, keep = TYPED) {
       if (el.tagName === 'SELECT' && ![...el.options].some((o) => o.value === value)) el.dataset.pending = value;
       el.value = value;
     }
+  }
+  for (const [id, files] of chosen) {
+    const input = document.getElementById(id);
+    if (!input) continue;
+    input.files = files;
+    input.dispatchEvent(new Event('change'));
   }
   const el = focus && document.getElementById(focus.id);
   if (el) {

@@ -39,7 +39,7 @@ export function spikeFacts(
   return {
     category: categoryName(ctx.city, a.category, lang) || a.category,
     district: districtName(ctx, a.district, lang),
-    windowHours: Math.round((a.window_end.getTime() - a.window_start.getTime()) / HOUR),
+    windowHours: a.details.window_hours ?? Math.round((a.window_end.getTime() - a.window_start.getTime()) / HOUR),
     observed: a.observed,
     expected: a.expected,
     pValue: a.p_value,
@@ -77,7 +77,6 @@ export async function detectSpikes(ctx: Context, now: Date): Promise<number> {
     .groupBy(['t.category', 't.district'])
     .having(sql<boolean>`count(*) >= ${cfg.min_count}`)
     .execute();
-  if (process.env.SPIKE_DEBUG) console.log('SPIKEDBG busy', JSON.stringify(busy));
   if (busy.length === 0) return 0;
   const historyEnd = keyStart.getTime();
   const historyStart = historyEnd - cfg.history_weeks * 168 * HOUR;
@@ -114,7 +113,6 @@ export async function detectSpikes(ctx: Context, now: Date): Promise<number> {
     const whole = { start: historyStart, counts: series.get(`${category}|*`) ?? empty };
     const e = expectWindow(cell, whole, windowStart.getTime(), now.getTime(), cfg, offset);
     const a = assess(Number(b.n), Number(b.senders), e, cfg);
-    if (process.env.SPIKE_DEBUG) console.log('SPIKEDBG', category, district, b.n, b.senders, JSON.stringify(a));
     if (!a.significant) continue;
     if (await store(ctx, { category, district, keyStart, windowStart, now, a })) stored++;
   }
@@ -147,7 +145,13 @@ async function store(
       .orderBy('m.received_at')
       .limit(MAX_MESSAGES)
       .execute();
-    const details = { base_rate: s.a.baseRate, hour_factor: s.a.hourFactor, season_factor: s.a.seasonFactor, history_hours: s.a.historyHours };
+    const details = {
+      window_hours: cfg.window_hours,
+      base_rate: s.a.baseRate,
+      hour_factor: s.a.hourFactor,
+      season_factor: s.a.seasonFactor,
+      history_hours: s.a.historyHours,
+    };
     const row = await tx
       .insertInto('spike_alerts')
       .values({

@@ -303,6 +303,9 @@ export function syntheticSeries(opts: {
 // ---- words ----
 
 const fmt = (n: number, digits = 1) => (Math.round(n * 10 ** digits) / 10 ** digits).toString();
+/** Expected counts under 1 keep two decimals: "0.03", not "0". */
+const fmtExpected = (n: number) => fmt(n, n < 1 ? 2 : 1);
+
 /** A p-value as people read it: "1 in 25 000". */
 export function oneIn(p: number): string {
   if (p <= 0) return '∞';
@@ -327,15 +330,15 @@ export interface SpikeFacts {
 /** The alert in plain words: what arrived, what was expected and why, and how unlikely it is by chance. */
 export const SPIKE_TEXTS: Record<Language, (f: SpikeFacts) => string> = {
   ru: (f) =>
-    `Всплеск: «${f.category}», ${f.district}. За ${f.windowHours} ч пришло ${f.observed} сообщений при ожидаемых ${fmt(f.expected)} ` +
+    `Всплеск: «${f.category}», ${f.district}. За ${f.windowHours} ч пришло ${f.observed} сообщений при ожидаемых ${fmtExpected(f.expected)} ` +
     `(в ${fmt(f.observed / Math.max(f.expected, 0.01))} раза больше). Ожидание учитывает час недели (×${fmt(f.hourFactor, 2)}) ` +
     `и сезон (×${fmt(f.seasonFactor, 2)}). Случайно так бывает примерно 1 раз из ${oneIn(f.pValue)} (p = ${f.pValue.toExponential(1)}).`,
   kk: (f) =>
-    `Күрт өсу: «${f.category}», ${f.district}. ${f.windowHours} сағатта ${f.observed} хабарлама келді, күтілгені ${fmt(f.expected)} ` +
+    `Күрт өсу: «${f.category}», ${f.district}. ${f.windowHours} сағатта ${f.observed} хабарлама келді, күтілгені ${fmtExpected(f.expected)} ` +
     `(${fmt(f.observed / Math.max(f.expected, 0.01))} есе көп). Күтілетін мән апта сағатын (×${fmt(f.hourFactor, 2)}) ` +
     `және маусымды (×${fmt(f.seasonFactor, 2)}) ескереді. Кездейсоқ мұндай шамамен ${oneIn(f.pValue)} реттің 1-інде болады (p = ${f.pValue.toExponential(1)}).`,
   en: (f) =>
-    `Spike: "${f.category}", ${f.district}. ${f.observed} messages in ${f.windowHours} h against ${fmt(f.expected)} expected ` +
+    `Spike: "${f.category}", ${f.district}. ${f.observed} messages in ${f.windowHours} h against ${fmtExpected(f.expected)} expected ` +
     `(${fmt(f.observed / Math.max(f.expected, 0.01))} times as many). The expectation allows for the hour of the week (×${fmt(f.hourFactor, 2)}) ` +
     `and the season (×${fmt(f.seasonFactor, 2)}). By chance this happens about once in ${oneIn(f.pValue)} (p = ${f.pValue.toExponential(1)}).`,
 };

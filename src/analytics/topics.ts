@@ -242,7 +242,6 @@ async function docsOf(ctx: Context, q: TopicsQuery, from: Date, to: Date): Promi
     .select(['m.id', 'm.text', 'm.resident_id', 'm.received_at'])
     .where('m.direction', '=', 'in')
     .where('t.kind', '<>', 'noise')
-    .where('t.duplicate_of', 'is', null)
     .where('m.received_at', '>=', from)
     .where('m.received_at', '<', to);
   if (q.district) query = query.where('t.district', '=', q.district);

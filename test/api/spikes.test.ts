@@ -154,7 +154,7 @@ describe('a burst of appeals', () => {
     expect(r.status, r.text).toBe(201);
     const incident = await c.api(`/api/v1/incidents/${r.body.incident}`, { token });
     expect(incident.status).toBe(200);
-    expect(incident.body.tickets.length).toBeGreaterThanOrEqual(6);
+    expect(incident.body.children.length).toBeGreaterThanOrEqual(6);
     const again = await c.api(`/api/v1/analytics/spikes/${a?.id}/incident`, { token, method: 'POST' });
     expect(again.status).toBe(409);
   });
