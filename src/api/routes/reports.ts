@@ -16,24 +16,14 @@ import { AppError } from '../../errors.js';
 import { formatLocal } from '../../sla/calendar.js';
 import { listTickets } from '../../tickets/repository.js';
 import { requireUser, staff } from '../auth.js';
-import { csv, StatusList } from './tickets.js';
+import { TicketFilters } from './tickets.js';
 
 const secured = { security: [{ bearer: [] }], tags: ['reports'] };
 const LocalDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD');
 /** An export is a working file, not a dump of the database: a filter narrows anything larger. */
 const EXPORT_MAX = 50_000;
 
-const ExportQuery = z.object({
-  status: StatusList,
-  category: z.string().max(10).optional(),
-  organisation: z.string().max(100).optional(),
-  district: z.string().max(100).optional(),
-  channel: z.string().max(30).optional(),
-  urgency: csv(Urgency.options as [Urgency, ...Urgency[]]),
-  language: z.enum(['ru', 'kk', 'en']).optional(),
-  attention: z.enum(['at_risk', 'overdue']).optional(),
-  q: z.string().trim().max(200).optional(),
-  sort: z.enum(['created', 'created_asc', 'deadline']).default('created'),
+const ExportQuery = TicketFilters.extend({
   limit: z.coerce.number().int().min(1).max(EXPORT_MAX).default(EXPORT_MAX),
   lang: z.enum(LANGUAGES).optional(),
 });

@@ -51,6 +51,20 @@ const Action = z
   .enum([...ACTIONS, ...(Object.keys(ACTION_ALIASES) as [string, ...string[]])])
   .transform((a): TicketAction => ACTION_ALIASES[a] ?? (a as TicketAction));
 
+/** The ticket list's filters, shared by the list and its exports. */
+export const TicketFilters = z.object({
+  status: StatusList,
+  category: z.string().max(10).optional(),
+  organisation: z.string().max(100).optional(),
+  district: z.string().max(100).optional(),
+  channel: z.string().max(30).optional(),
+  urgency: csv(Urgency.options as [Urgency, ...Urgency[]]),
+  language: z.enum(['ru', 'kk', 'en']).optional(),
+  attention: z.enum(['at_risk', 'overdue']).optional(),
+  q: z.string().trim().max(200).optional(),
+  sort: z.enum(['created', 'created_asc', 'deadline']).default('created'),
+});
+
 export const ticketRoutes =
   (ctx: Context): FastifyPluginAsyncZod =>
   async (app) => {
@@ -63,17 +77,7 @@ export const ticketRoutes =
         schema: {
           ...secured,
           summary: 'List tickets (executors see only their organisation’s)',
-          querystring: z.object({
-            status: StatusList,
-            category: z.string().max(10).optional(),
-            organisation: z.string().max(100).optional(),
-            district: z.string().max(100).optional(),
-            channel: z.string().max(30).optional(),
-            urgency: csv(Urgency.options as [Urgency, ...Urgency[]]),
-            language: z.enum(['ru', 'kk', 'en']).optional(),
-            attention: z.enum(['at_risk', 'overdue']).optional(),
-            q: z.string().trim().max(200).optional(),
-            sort: z.enum(['created', 'created_asc', 'deadline']).default('created'),
+          querystring: TicketFilters.extend({
             limit: z.coerce.number().int().min(1).max(500).default(50),
             offset: z.coerce.number().int().min(0).default(0),
           }),
