@@ -2,6 +2,8 @@
 // force as a readable table, the file's value beside the admin's override, the history, and the editor. The section
 // is edited as JSON in the shape of its file (docs/configuration.md); the server validates it with the same schemas
 // and cross-checks as at start and lists what is wrong by path, shown beside the editor.
+
+import { sectionForm } from './admin-sections.js';
 import { ApiError, api, categories, errorText, loadReference, organisations } from './api.js';
 import { clear, h, say } from './dom.js';
 import { formatDateTime, localName, t } from './i18n.js';
@@ -145,10 +147,12 @@ export async function showSection(body, section) {
     say(body.querySelector('.form-status'), message, 'ok');
   }
 
+  // Sections with a form (admin-sections.js) are edited field by field; the JSON editor stays behind a toggle.
+  const fields = await sectionForm(section, effective, { saved: () => redraw(t('admin.config.applied')), revert: view.override ? revert : null });
   body.append(
     h('p', { class: view.override ? 'badge overridden' : 'badge', i18n: view.override ? 'admin.config.overridden' : 'admin.config.from_file' }),
-    h('div', { class: 'table-wrap' }, table(rows, cols)),
-    form,
+    fields ?? h('div', { class: 'table-wrap' }, table(rows, cols)),
+    fields ? h('details', { class: 'card json-toggle', 'data-json-toggle': '' }, h('summary', { i18n: 'admin.config.as_json' }), form) : form,
     h(
       'details',
       { class: 'card' },

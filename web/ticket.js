@@ -7,6 +7,7 @@ import { correctionsSection, replySection, TYPED_HERE } from './console-reply.js
 import { $, clear, h, say, statusBadge } from './dom.js';
 import { label, localName, t } from './i18n.js';
 import { subscribe } from './live.js';
+import { incidentSection, TYPED_INCIDENT } from './ticket-incident.js';
 import { notesSection, photoField, readPhotos } from './ticket-notes.js';
 import { conversation, deliveries, details, history, routing, section, triage } from './ticket-sections.js';
 
@@ -14,7 +15,7 @@ import { conversation, deliveries, details, history, routing, section, triage } 
 const NEEDS_REASON = new Set(['reject', 'reopen', 'mark_duplicate', 'hand_back']);
 /** The text field each action asks for: its input name and label. */
 const TEXT_FIELD = { ask: ['question', 'action.question'], resolve: ['note', 'action.note'], hand_back: ['reason', 'action.handback_reason'] };
-const TYPED = ['act-reason', 'act-question', 'act-note', 'act-organisation', 'act-category', 'note-text', ...TYPED_HERE];
+const TYPED = ['act-reason', 'act-question', 'act-note', 'act-organisation', 'act-category', 'note-text', ...TYPED_HERE, ...TYPED_INCIDENT];
 
 const state = { number: null, ticket: null, pending: null, notice: null, districts: [], live: null, onAuthLost: () => {} };
 
@@ -262,6 +263,7 @@ function render() {
         'div',
         { class: 'col' },
         actions(tk),
+        incidentSection(tk, { done: afterNote, reload, onAuthLost: () => state.onAuthLost() }),
         replySection(tk, { done: afterNote, onAuthLost: () => state.onAuthLost() }),
         correctionsSection(tk, { done: afterNote, onAuthLost: () => state.onAuthLost(), districts: state.districts }),
         triage(tk),

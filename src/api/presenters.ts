@@ -1,7 +1,7 @@
 // What each audience sees of a ticket. Residents and the public never get personal data; staff get what their
 // work needs. Routes return these, never raw rows.
 
-import { can, type StaffUser } from '../auth/policies.js';
+import { can, canIncident, type StaffUser } from '../auth/policies.js';
 import type { City } from '../config/load.js';
 import type { Language } from '../config/schema.js';
 import { categoryName, humanDeadline, orgName } from '../outbox/templates.js';
@@ -88,6 +88,7 @@ export function presentStaffTicket(
   now: Date = new Date(),
 ) {
   const lang = (user.locale as Language) ?? city.city.default_language;
+  const open = isTicketStatus(t.status) && OPEN_STATUSES.has(t.status);
   return {
     ...presentTicketListItem(city, t, lang, now),
     // The deadline in both terms: its state, working time left, the resident's phrase and the operator's (ru/kk/en).
@@ -121,6 +122,12 @@ export function presentStaffTicket(
     can_comment: can(user, 'comment', t),
     can_attach: can(user, 'attach', t),
     resolve_needs_proof: proofRequired(city, user),
+    // Grouping from the ticket's card, checked as the incident routes check it; only an open ticket joins an incident.
+    incident_may: {
+      merge: t.incident_id === null && open && canIncident(user, 'merge'),
+      create: t.incident_id === null && open && canIncident(user, 'create'),
+      split: t.incident_id !== null && canIncident(user, 'split'),
+    },
   };
 }
 

@@ -9,7 +9,7 @@ import type { Context } from '../context.js';
 import { AppError } from '../errors.js';
 import { FINISHED, followAfter } from '../incidents/follow.js';
 import { groupOnOpen } from '../incidents/membership.js';
-import { type Actor, type Change, commitChange } from '../outbox/change.js';
+import { type Change, commitChange } from '../outbox/change.js';
 import { categoryName, hasTemplate, humanDeadline, orgName } from '../outbox/templates.js';
 import { localDate } from '../sla/calendar.js';
 import { deadlines } from '../sla/deadlines.js';
@@ -136,120 +136,123 @@ export interface ActInput {
 }
 
 export async function actOnTicket(ctx: Context, user: StaffUser, number: string, input: ActInput) {
-  const updated = await changeTicket(ctx, user, number, input);
+  const updated = await commitChange(ctx.db, { type: 'user', id: String(user.id) }, (change) => applyAction(change, ctx, user, number, input));
+  await afterAction(ctx, updated, input.action);
+  return updated;
+}
+
+/** What follows an action once it is committed, outside its transaction. */
+export async function afterAction(ctx: Context, updated: { status: string; incident_id: string | null }, action: TicketAction) {
   // The last open ticket of an incident rejected or merged as a duplicate: the incident closes (incidents/follow.ts).
   if (FINISHED.has(updated.status)) await followAfter(ctx, updated.incident_id);
-  if (input.action === 'assign') {
+  if (action === 'assign') {
     // Learning must never fail the operator's action: a retrain that cannot be queued now is asked for again later.
     await retrainIfDue(ctx).catch((err) => ctx.log.error({ err }, 'could not queue a triage retrain'));
   }
-  return updated;
 }
 
 const text = (s: string | undefined) => (s?.trim() ? s.trim().slice(0, 2000) : undefined);
 
-async function changeTicket(ctx: Context, user: StaffUser, number: string, input: ActInput) {
-  const actor: Actor = { type: 'user', id: String(user.id) };
+/** One action on a ticket inside `change` (so a caller can add to the same transaction); actOnTicket commits it alone. */
+export async function applyAction(change: Change, ctx: Context, user: StaffUser, number: string, input: ActInput) {
   const reason = text(input.action === 'resolve' ? (input.note ?? input.reason) : input.reason);
   const question = text(input.question);
   if (input.question !== undefined && input.action !== 'ask') throw AppError.validation('a question goes with ask');
   if ((input.proof?.length || input.note !== undefined) && input.action !== 'resolve') throw AppError.validation('a note and proof go with resolve');
   const proof = checkPhotos(input.proof ?? []);
-  return commitChange(ctx.db, actor, async (change) => {
-    const { tx } = change;
-    const t = await tx.selectFrom('tickets').selectAll().where('number', '=', number).forUpdate().executeTakeFirst();
-    if (!t) throw AppError.notFound('ticket', number);
-    if (!can(user, input.action, t)) throw AppError.forbidden(`${input.action} on ticket ${number}`);
-    if (input.version !== undefined && input.version !== t.version)
-      throw AppError.conflict(`ticket ${number} was changed by someone else (version ${t.version})`);
-    if (!isTicketStatus(t.status)) throw new Error(`ticket ${number} has unknown status ${t.status}`);
-    const next = transition(t.status, input.action);
-    if (!next.ok) throw AppError.invalidTransition(next.reason);
-    if (NEEDS_REASON.has(input.action) && !reason)
-      throw AppError.validation(
-        input.action === 'resolve' ? 'a note on what was done is required to resolve' : `a reason is required to ${input.action}`,
-      );
-    if (NEEDS_QUESTION.has(input.action) && !question) throw AppError.validation('ask needs the question for the resident');
-    if (input.action === 'resolve' && proof.length === 0 && proofRequired(ctx.city, user)) throw AppError.validation('resolve needs a proof photo');
-    const centre = ctx.city.city.fallback_organisation;
-    if (input.action === 'hand_back' && t.organisation_id === centre) throw AppError.invalidTransition('the ticket is already with the centre');
-    let organisation = t.organisation_id;
-    let category = t.category;
-    if (input.action === 'assign') {
-      if (!input.organisation) throw AppError.validation('assign needs an organisation');
-      if (!ctx.city.organisations.some((o) => o.id === input.organisation)) throw AppError.validation(`unknown organisation ${input.organisation}`);
-      if (input.category && !ctx.city.categories.some((c) => c.code === input.category))
-        throw AppError.validation(`unknown category ${input.category}`);
-      organisation = input.organisation;
-      category = input.category ?? t.category;
-    } else if (input.category) throw AppError.validation('a category is corrected with assign');
-    // "Not ours" returns the ticket to the centre's queue, never into a void.
-    if (input.action === 'hand_back') organisation = centre;
-    const now = ctx.now();
-    // A corrected category brings its own deadlines, counted from when the city received the appeal.
-    const due = category !== t.category ? deadlines(ctx.city.calendar, ctx.city.sla.targets, category, t.urgency as Urgency, t.created_at) : null;
-    const effect = clockEffect(t.status, next.to);
-    const resumed = effect === 'resume' ? resumeClock(ctx.city.calendar, t, now) : null;
-    const moved = organisation !== t.organisation_id || (input.action === 'assign' && t.assigned_at === null);
-    const updated = await tx
-      .updateTable('tickets')
-      .set({
-        status: next.to,
-        organisation_id: organisation,
-        category,
-        ...(due
-          ? {
-              first_response_due: afterPauses(ctx.city.calendar, due.firstResponseDue, t.paused_minutes),
-              resolution_due: afterPauses(ctx.city.calendar, due.resolutionDue, t.paused_minutes),
-            }
-          : {}),
-        ...(effect === 'pause' ? pauseClock(t, now) : {}),
-        ...(resumed?.change ?? {}),
-        // The organisation it reached must accept it afresh; accepting is its first response.
-        ...(moved ? { assigned_at: now, accepted_at: null } : {}),
-        ...(input.action === 'accept' && !t.accepted_at ? { accepted_at: now } : {}),
-        ...(input.action === 'hand_back' ? { handback_count: sql<number>`handback_count + 1` } : {}),
-        ...(input.action === 'reopen' ? { reopen_count: sql<number>`reopen_count + 1` } : {}),
-        updated_at: now,
-        version: sql`version + 1`,
-        ...(next.to === 'resolved' ? { resolved_at: now } : {}),
-        ...(next.to === 'closed' ? { closed_at: now } : {}),
-        ...(next.to === 'reopened' ? { resolved_at: null, closed_at: null } : {}),
-      })
-      .where('id', '=', t.id)
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    // Assigning is an operator's verdict on the category, corrected or confirmed: a labelled example.
-    if (input.action === 'assign' && category) {
-      await recordCategoryLabel(tx, t.source_message_id, category, user.id);
-      // The corrected category moves the message's analytics count to its new cell, in this transaction.
-      await recount(tx, ctx.city.calendar.utcOffsetMinutes, [t.source_message_id]);
-    }
-    const noteId = await noteOfAction(change, t.id, user.id, input.action, { question, reason, proof, now });
-    change.audit({
-      action: `ticket.${input.action}`,
-      entityType: 'ticket',
-      entityId: number,
-      data: {
-        from: t.status,
-        to: next.to,
-        reason: input.action === 'ask' ? null : (reason ?? null),
-        organisation: organisation !== t.organisation_id ? organisation : undefined,
-        handed_back_by: input.action === 'hand_back' ? t.organisation_id : undefined,
-        category: category !== t.category ? { from: t.category, to: category } : undefined,
-        question: question,
-        paused_minutes: resumed ? resumed.minutes : undefined,
-        note_id: noteId ?? undefined,
-        proof: input.action === 'resolve' ? proof.length : undefined,
-      },
-    });
-    const lang = (t.language as Language) ?? ctx.city.city.default_language;
-    const key = residentTemplate(input.action, next.to);
-    if (hasTemplate(ctx.city, key))
-      notifyResident(change, ctx, t, key, lang, residentVars(ctx, updated, lang, { reason, question }), updated.version, category);
-    if (input.action === 'assign') await notifyAssignment(change, ctx, updated);
-    return updated;
+  const { tx } = change;
+  const t = await tx.selectFrom('tickets').selectAll().where('number', '=', number).forUpdate().executeTakeFirst();
+  if (!t) throw AppError.notFound('ticket', number);
+  if (!can(user, input.action, t)) throw AppError.forbidden(`${input.action} on ticket ${number}`);
+  if (input.version !== undefined && input.version !== t.version)
+    throw AppError.conflict(`ticket ${number} was changed by someone else (version ${t.version})`);
+  if (!isTicketStatus(t.status)) throw new Error(`ticket ${number} has unknown status ${t.status}`);
+  const next = transition(t.status, input.action);
+  if (!next.ok) throw AppError.invalidTransition(next.reason);
+  if (NEEDS_REASON.has(input.action) && !reason)
+    throw AppError.validation(
+      input.action === 'resolve' ? 'a note on what was done is required to resolve' : `a reason is required to ${input.action}`,
+    );
+  if (NEEDS_QUESTION.has(input.action) && !question) throw AppError.validation('ask needs the question for the resident');
+  if (input.action === 'resolve' && proof.length === 0 && proofRequired(ctx.city, user)) throw AppError.validation('resolve needs a proof photo');
+  const centre = ctx.city.city.fallback_organisation;
+  if (input.action === 'hand_back' && t.organisation_id === centre) throw AppError.invalidTransition('the ticket is already with the centre');
+  let organisation = t.organisation_id;
+  let category = t.category;
+  if (input.action === 'assign') {
+    if (!input.organisation) throw AppError.validation('assign needs an organisation');
+    if (!ctx.city.organisations.some((o) => o.id === input.organisation)) throw AppError.validation(`unknown organisation ${input.organisation}`);
+    if (input.category && !ctx.city.categories.some((c) => c.code === input.category))
+      throw AppError.validation(`unknown category ${input.category}`);
+    organisation = input.organisation;
+    category = input.category ?? t.category;
+  } else if (input.category) throw AppError.validation('a category is corrected with assign');
+  // "Not ours" returns the ticket to the centre's queue, never into a void.
+  if (input.action === 'hand_back') organisation = centre;
+  const now = ctx.now();
+  // A corrected category brings its own deadlines, counted from when the city received the appeal.
+  const due = category !== t.category ? deadlines(ctx.city.calendar, ctx.city.sla.targets, category, t.urgency as Urgency, t.created_at) : null;
+  const effect = clockEffect(t.status, next.to);
+  const resumed = effect === 'resume' ? resumeClock(ctx.city.calendar, t, now) : null;
+  const moved = organisation !== t.organisation_id || (input.action === 'assign' && t.assigned_at === null);
+  const updated = await tx
+    .updateTable('tickets')
+    .set({
+      status: next.to,
+      organisation_id: organisation,
+      category,
+      ...(due
+        ? {
+            first_response_due: afterPauses(ctx.city.calendar, due.firstResponseDue, t.paused_minutes),
+            resolution_due: afterPauses(ctx.city.calendar, due.resolutionDue, t.paused_minutes),
+          }
+        : {}),
+      ...(effect === 'pause' ? pauseClock(t, now) : {}),
+      ...(resumed?.change ?? {}),
+      // The organisation it reached must accept it afresh; accepting is its first response.
+      ...(moved ? { assigned_at: now, accepted_at: null } : {}),
+      ...(input.action === 'accept' && !t.accepted_at ? { accepted_at: now } : {}),
+      ...(input.action === 'hand_back' ? { handback_count: sql<number>`handback_count + 1` } : {}),
+      ...(input.action === 'reopen' ? { reopen_count: sql<number>`reopen_count + 1` } : {}),
+      updated_at: now,
+      version: sql`version + 1`,
+      ...(next.to === 'resolved' ? { resolved_at: now } : {}),
+      ...(next.to === 'closed' ? { closed_at: now } : {}),
+      ...(next.to === 'reopened' ? { resolved_at: null, closed_at: null } : {}),
+    })
+    .where('id', '=', t.id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  // Assigning is an operator's verdict on the category, corrected or confirmed: a labelled example.
+  if (input.action === 'assign' && category) {
+    await recordCategoryLabel(tx, t.source_message_id, category, user.id);
+    // The corrected category moves the message's analytics count to its new cell, in this transaction.
+    await recount(tx, ctx.city.calendar.utcOffsetMinutes, [t.source_message_id]);
+  }
+  const noteId = await noteOfAction(change, t.id, user.id, input.action, { question, reason, proof, now });
+  change.audit({
+    action: `ticket.${input.action}`,
+    entityType: 'ticket',
+    entityId: number,
+    data: {
+      from: t.status,
+      to: next.to,
+      reason: input.action === 'ask' ? null : (reason ?? null),
+      organisation: organisation !== t.organisation_id ? organisation : undefined,
+      handed_back_by: input.action === 'hand_back' ? t.organisation_id : undefined,
+      category: category !== t.category ? { from: t.category, to: category } : undefined,
+      question: question,
+      paused_minutes: resumed ? resumed.minutes : undefined,
+      note_id: noteId ?? undefined,
+      proof: input.action === 'resolve' ? proof.length : undefined,
+    },
   });
+  const lang = (t.language as Language) ?? ctx.city.city.default_language;
+  const key = residentTemplate(input.action, next.to);
+  if (hasTemplate(ctx.city, key))
+    notifyResident(change, ctx, t, key, lang, residentVars(ctx, updated, lang, { reason, question }), updated.version, category);
+  if (input.action === 'assign') await notifyAssignment(change, ctx, updated);
+  return updated;
 }
 
 /** The note an action leaves in the ticket's working papers: the question asked, the hand-back reason, the proof. */

@@ -1,8 +1,8 @@
 // The operator's one-click corrections on the console: category, organisation and place (district, address, point).
 // Category and organisation go through the lifecycle's assign (the deadlines follow the category, the new
-// organisation hears of it, the category becomes a label); the place is changed here. Every correction is a
-// labelled example beside what the engine had said (labels: category, organisation, district, address), so
-// retraining and the accuracy figures learn from it, and every change leaves its audit row.
+// organisation hears of it, the category becomes a label); the place is changed here, in the same transaction.
+// Every correction is a labelled example beside what the engine had said (labels: category, organisation, district,
+// address), so retraining and the accuracy figures learn from it, and every change leaves its audit row.
 import type { Transaction } from 'kysely';
 import { recount } from '../analytics/rollup.js';
 import { can, type StaffUser } from '../auth/policies.js';
@@ -10,7 +10,7 @@ import type { Context } from '../context.js';
 import { AppError } from '../errors.js';
 import { commitChange } from '../outbox/change.js';
 import type { DB } from '../store/schema.js';
-import { actOnTicket } from './commands.js';
+import { afterAction, applyAction } from './commands.js';
 
 export interface Correction {
   category?: string | undefined;
@@ -41,24 +41,21 @@ export async function correctTicket(ctx: Context, user: StaffUser, number: strin
   if (!can(user, 'assign', before)) throw AppError.forbidden(`correct ticket ${number}`);
   if (c.district !== undefined && !ctx.city.city.districts.some((d) => d.id === c.district))
     throw AppError.validation(`unknown district ${c.district}`);
-  let version = c.version;
   const routed = (c.category && c.category !== before.category) || (c.organisation && c.organisation !== before.organisation_id);
-  if (routed) {
-    const after = await actOnTicket(ctx, user, number, {
-      action: 'assign',
-      organisation: c.organisation ?? before.organisation_id ?? ctx.city.city.fallback_organisation,
-      category: c.category,
-      version,
-    });
-    version = after.version;
-  }
   const place = c.district !== undefined || c.address !== undefined || c.point !== undefined;
-  if (!place && !(c.organisation && c.organisation !== before.organisation_id))
-    return ctx.db.selectFrom('tickets').selectAll().where('number', '=', number).executeTakeFirstOrThrow();
-  return commitChange(ctx.db, { type: 'user', id: String(user.id) }, async (change) => {
+  if (!routed && !place) return before;
+  // One transaction: the new category or organisation and the new place commit together or not at all.
+  const updated = await commitChange(ctx.db, { type: 'user', id: String(user.id) }, async (change) => {
     const { tx } = change;
+    if (routed)
+      await applyAction(change, ctx, user, number, {
+        action: 'assign',
+        organisation: c.organisation ?? before.organisation_id ?? ctx.city.city.fallback_organisation,
+        category: c.category,
+        version: c.version,
+      });
     const t = await tx.selectFrom('tickets').selectAll().where('number', '=', number).forUpdate().executeTakeFirstOrThrow();
-    if (version !== undefined && version !== t.version)
+    if (!routed && c.version !== undefined && c.version !== t.version)
       throw AppError.conflict(`ticket ${number} was changed by someone else (version ${t.version})`);
     const triage = await tx
       .selectFrom('message_triage')
@@ -72,7 +69,7 @@ export async function correctTicket(ctx: Context, user: StaffUser, number: strin
     const district = c.district ?? t.district;
     const [lat, lon] = c.point === undefined ? [t.lat, t.lon] : c.point === null ? [null, null] : [c.point.lat, c.point.lon];
     const now = ctx.now();
-    const updated = await tx
+    const placed = await tx
       .updateTable('tickets')
       .set((eb) => ({ district, address, lat, lon, updated_at: now, version: eb('version', '+', 1) }))
       .where('id', '=', t.id)
@@ -94,6 +91,8 @@ export async function correctTicket(ctx: Context, user: StaffUser, number: strin
         point: lat !== t.lat || lon !== t.lon ? { from: t.lat === null ? null : [t.lat, t.lon], to: lat === null ? null : [lat, lon] } : undefined,
       },
     });
-    return updated;
+    return placed;
   });
+  if (routed) await afterAction(ctx, updated, 'assign');
+  return updated;
 }
