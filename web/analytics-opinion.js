@@ -114,9 +114,11 @@ function askForm() {
     };
     try {
       const made = await api('/analytics/opinion', { body });
-      say(note, t('opinion.asked', { n: made.matched }));
       state.id = made.id;
       await render(state.container);
+      // The screen was drawn anew: the confirmation goes to the new form's status line.
+      const fresh = state.container.querySelector('.opinion-ask [role="status"]');
+      if (fresh) say(fresh, t('opinion.asked', { n: made.matched }));
     } catch (err) {
       say(note, errorText(err), 'error');
     }

@@ -4,7 +4,7 @@ import { api, errorText, session } from './api.js';
 import { clear, h, say } from './dom.js';
 import { formatDateTime, t } from './i18n.js';
 
-const state = { container: null };
+const state = { container: null, offset: null };
 
 async function download(r) {
   const res = await fetch(`/api/v1/analytics/reports/${r.id}`, { headers: { authorization: `Bearer ${session.token}` } });
@@ -14,8 +14,9 @@ async function download(r) {
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
+/** Yesterday in the city (its UTC offset from GET /districts), not in the browser's time zone. */
 function yesterday() {
-  const d = new Date(Date.now() - 86_400_000);
+  const d = new Date(Date.now() - 86_400_000 + (state.offset ?? 0) * 60_000);
   return d.toISOString().slice(0, 10);
 }
 
@@ -106,6 +107,13 @@ async function list() {
 
 export async function render(container) {
   state.container = container;
+  if (state.offset === null) {
+    try {
+      state.offset = (await api('/districts')).utc_offset_minutes ?? 0;
+    } catch {
+      // the browser's UTC day, until the city's offset is known
+    }
+  }
   clear(container);
   container.append(h('p', { class: 'lead' }, t('reports.lead')), buildForm(), h('div', { class: 'reports-archive' }));
   await list();

@@ -80,8 +80,9 @@ export async function render(container) {
   hide();
   state.container = container;
   clear(container);
-  const list = h('div', { class: 'spikes-list', 'aria-live': 'polite' }, h('p', { class: 'status' }, t('spikes.loading')));
-  container.append(h('p', { class: 'lead' }, t('spikes.lead')), list);
+  const list = h('div', { class: 'spikes-list', 'aria-live': 'polite' }, h('p', { class: 'status', i18n: 'spikes.loading' }));
+  // Marked with its key, so a change of language retranslates the lead (relocalize only reloads the list).
+  container.append(h('p', { class: 'lead', i18n: 'spikes.lead' }), list);
   state.timer = setInterval(load, REFRESH_MS);
   state.unsubscribe = subscribe(() => {
     // Many events come together (a burst): one refresh for them.

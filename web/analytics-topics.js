@@ -6,8 +6,11 @@ import { clear, h, say } from './dom.js';
 import { t } from './i18n.js';
 
 const DAY = 86_400_000;
-const state = { container: null, filters: null, data: null };
-const isoDay = (d) => new Date(d).toISOString().slice(0, 10);
+const state = { container: null, filters: null, data: null, offset: null };
+// Days are the city's (its UTC offset from GET /districts), not the browser's: a browser elsewhere would otherwise
+// ask for a period shifted by hours, and the trend would end in a day that has not begun in the city.
+const cityDay = (ms) => new Date(ms + (state.offset ?? 0) * 60_000).toISOString().slice(0, 10);
+const dayStart = (day) => new Date(Date.parse(`${day}T00:00:00Z`) - (state.offset ?? 0) * 60_000);
 
 function form() {
   const f = state.filters;
@@ -66,8 +69,8 @@ async function load() {
   say(status, t('topics.loading'));
   const f = state.filters;
   const q = new URLSearchParams({
-    from: new Date(`${f.from}T00:00:00`).toISOString(),
-    to: new Date(new Date(`${f.to}T00:00:00`).getTime() + DAY).toISOString(),
+    from: dayStart(f.from).toISOString(),
+    to: new Date(dayStart(f.to).getTime() + DAY).toISOString(),
   });
   if (f.uncategorised) q.set('uncategorised', 'true');
   try {
@@ -85,7 +88,14 @@ function build() {
 
 export async function render(container) {
   state.container = container;
-  state.filters ??= { from: isoDay(Date.now() - 6 * DAY), to: isoDay(Date.now()), uncategorised: false };
+  if (state.offset === null) {
+    try {
+      state.offset = (await api('/districts')).utc_offset_minutes ?? 0;
+    } catch {
+      // the browser's UTC days, until the city's offset is known
+    }
+  }
+  state.filters ??= { from: cityDay(Date.now() - 6 * DAY), to: cityDay(Date.now()), uncategorised: false };
   build();
   await load();
 }

@@ -30,7 +30,6 @@ export async function showAnalytics(rest, restoreSession) {
     return;
   }
   if (!user.roles.some((r) => ALLOWED.includes(r))) return el.append(h('p', { class: 'lead', i18n: 'analytics.forbidden' }));
-  if (!TABS.length) return el.append(h('p', { class: 'lead', i18n: 'analytics.none' }));
   const tab = TABS.find((x) => x.id === rest[0]) ?? TABS[0];
   el.append(
     h(

@@ -7,7 +7,6 @@ export default {
     'analytics.login': 'Аналитика доступна сотрудникам центра.',
     'analytics.login.link': 'Войти',
     'analytics.forbidden': 'У вашей роли нет доступа к аналитике.',
-    'analytics.none': 'Разделы аналитики ещё не подключены.',
   },
   kk: {
     'nav.analytics': 'Талдау',
@@ -16,7 +15,6 @@ export default {
     'analytics.login': 'Талдау орталық қызметкерлеріне қолжетімді.',
     'analytics.login.link': 'Кіру',
     'analytics.forbidden': 'Сіздің рөліңізге талдау қолжетімсіз.',
-    'analytics.none': 'Талдау бөлімдері әлі қосылмаған.',
   },
   en: {
     'nav.analytics': 'Analytics',
@@ -25,6 +23,5 @@ export default {
     'analytics.login': 'Analytics is for the centre’s staff.',
     'analytics.login.link': 'Sign in',
     'analytics.forbidden': 'Your role has no access to analytics.',
-    'analytics.none': 'No analytics sections are connected yet.',
   },
 };
