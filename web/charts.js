@@ -89,9 +89,14 @@ export function barChart({ title, labels, values, format = String }) {
   labels.forEach((l, i) => {
     const top = 4 + i * rowH;
     const w = ((values[i] ?? 0) / max) * (W - pad.left - pad.right);
-    svg.append(
-      svgEl('text', { x: pad.left - 8, y: top + rowH * 0.65, 'text-anchor': 'end', class: 'chart-label' }, l.length > 26 ? `${l.slice(0, 25)}…` : l),
+    // About 22 letters fit left of the bars at this size; the whole name is in the hover title and the data table.
+    const label = svgEl(
+      'text',
+      { x: pad.left - 8, y: top + rowH * 0.65, 'text-anchor': 'end', class: 'chart-label' },
+      l.length > 22 ? `${l.slice(0, 21)}…` : l,
     );
+    label.append(svgEl('title', {}, l));
+    svg.append(label);
     svg.append(svgEl('rect', { x: pad.left, y: top + 3, width: Math.max(1, w), height: rowH - 8, fill: PALETTE[0], rx: 3 }));
     svg.append(svgEl('text', { x: pad.left + w + 6, y: top + rowH * 0.65, class: 'chart-value' }, format(values[i] ?? 0)));
   });

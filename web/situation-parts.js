@@ -1,9 +1,9 @@
 // The situation centre's blocks, each a function of the API's answer: KPI tiles, the league table (sortable with
-// buttons in its column headings, so the keyboard sorts it too), the at-risk list linking to tickets, and the map's
-// accessible twin (districts and live incidents as lists). Screen logic lives in situation.js.
+// buttons in its column headings, so the keyboard sorts it too), the at-risk list linking to tickets, the map's
+// accessible twin (districts and live incidents as lists) and the spike alerts. Screen logic lives in situation.js.
 import { names } from './api.js';
 import { h } from './dom.js';
-import { label, lang, localName, t } from './i18n.js';
+import { formatDateTime, label, lang, localName, t } from './i18n.js';
 
 export const TILE_KPIS = [
   'received',
@@ -197,3 +197,32 @@ export const incidentTitle = (i) =>
 
 export const ticketTitle = (tk) =>
   t('sit.map.ticket', { number: tk.number, category: names.category({ code: tk.category }) || t('sit.none'), state: label('sit.state', tk.state) });
+
+/**
+ * The latest spike alerts (GET /api/v1/analytics/spikes), newest first, the new ones marked: each names its category
+ * and district (a link to the Spikes tab, where its messages are), its window and counts, and its incident — or the
+ * button that makes one, when `onMake(alert, button, status)` is given (those who may group tickets).
+ */
+export function spikeList(alerts, fresh, onMake) {
+  if (!alerts.length) return h('p', { class: 'muted', i18n: 'spikes.none' });
+  const item = (a) => {
+    const isNew = fresh.has(a.id);
+    const status = h('span', { class: 'form-status', role: 'status', hidden: true });
+    let action = null;
+    if (a.incident) action = h('a', { href: `#/staff/incident/${encodeURIComponent(a.incident)}` }, t('spikes.made', { id: a.incident }));
+    else if (onMake) {
+      action = h('button', { type: 'button', class: 'secondary', 'data-make-incident': String(a.id) }, t('spikes.make'));
+      action.addEventListener('click', () => onMake(a, action, status));
+    }
+    return h(
+      'li',
+      { class: isNew ? 'fresh' : null, 'data-spike': String(a.id) },
+      isNew ? h('span', { class: 'badge new', i18n: 'spikes.new' }) : null,
+      h('a', { href: '#/analytics/spikes' }, `${a.category_name} — ${a.district_name}`),
+      h('p', { class: 'sub' }, t('spikes.window', { from: formatDateTime(a.window.from), to: formatDateTime(a.window.to) })),
+      h('p', { class: 'sub' }, t('sit.spike.counts', { observed: a.observed, expected: a.expected, ratio: a.ratio })),
+      action ? h('p', {}, action, ' ', status) : null,
+    );
+  };
+  return h('ul', { class: 'incident-list spike-alerts' }, alerts.map(item));
+}

@@ -1,15 +1,18 @@
 // The situation centre (#/situation) for supervisors, operators, admins and the akim: KPI tiles, the district map
 // with tickets and incidents, the league table, trends by category and the at-risk list. The map (map.js) and the
 // charts (charts.js) are loaded with import() so the rest of the app does not carry them. Figures follow the live
-// stream (live.js): a ticket's change refreshes them within a second or so, a new incident is highlighted and
-// announced; without the stream they are fetched again every 30 seconds.
+// stream (live.js): a ticket's change refreshes them within a second or so, a new incident or spike alert is
+// highlighted and announced; without the stream they are fetched again every 30 seconds.
 import { ApiError, api, errorText, loadReference, names, session } from './api.js';
 import { $, clear, h, say } from './dom.js';
-import { formatDateTime, localName, t } from './i18n.js';
+import { formatDateTime, lang, localName, t } from './i18n.js';
 import { onLiveState, subscribe } from './live.js';
-import { atRiskTable, incidentTitle, kpiTiles, leagueTable, mapLists, rowName, ticketTitle, WORSE_FIRST } from './situation-parts.js';
+import { atRiskTable, incidentTitle, kpiTiles, leagueTable, mapLists, rowName, spikeList, ticketTitle, WORSE_FIRST } from './situation-parts.js';
 
 const ALLOWED = ['admin', 'supervisor', 'operator', 'official'];
+/** Who may make an incident of a spike's tickets (the incidents policy: the centre's roles, not the akim). */
+const GROUPERS = ['admin', 'supervisor', 'operator'];
+const SPIKES_SHOWN = 5;
 const PERIODS = { today: 0, week: 7, month: 30 };
 const POLL_MS = 30_000;
 const TREND_DAYS = 14;
@@ -27,6 +30,11 @@ const state = {
   stopLive: null,
   poll: null,
   pending: null,
+  // Spike alerts: the latest few, the ids seen at the last look, those that arrived live, those marked new.
+  spikes: null,
+  spikesSeen: null,
+  spikesLive: new Set(),
+  spikesFresh: new Set(),
 };
 
 function periodQuery() {
@@ -49,7 +57,7 @@ export async function showSituation(restoreSession) {
   if (!user.roles.some((r) => ALLOWED.includes(r))) return el.append(h('p', { class: 'lead', i18n: 'sit.forbidden' }));
   el.append(...skeleton());
   startLive();
-  await Promise.all([refresh(), loadTrends()]);
+  await Promise.all([refresh(), loadTrends(), loadSpikes()]);
 }
 
 export function hideSituation() {
@@ -57,7 +65,7 @@ export function hideSituation() {
   state.unsubscribe?.();
   state.stopLive?.();
   clearInterval(state.poll);
-  Object.assign(state, { unsubscribe: null, stopLive: null, poll: null, map: null });
+  Object.assign(state, { unsubscribe: null, stopLive: null, poll: null, map: null, spikes: null, spikesSeen: null });
 }
 
 function skeleton() {
@@ -98,6 +106,14 @@ function skeleton() {
     h('p', { class: 'form-status', role: 'alert', 'data-status': '', hidden: true }),
     h('p', { class: 'visually-hidden', role: 'status', 'data-announce': '' }),
     h('section', { class: 'card', 'aria-labelledby': 'sit-kpi-h' }, h('h2', { id: 'sit-kpi-h', i18n: 'sit.kpis' }), h('div', { 'data-kpis': '' })),
+    h(
+      'section',
+      { class: 'card sit-spikes', 'aria-labelledby': 'sit-spikes-h' },
+      h('h2', { id: 'sit-spikes-h', i18n: 'sit.spikes' }),
+      h('p', { class: 'hint', i18n: 'sit.spikes.hint' }),
+      h('div', { 'data-spikes': '' }, h('p', { class: 'muted', i18n: 'spikes.loading' })),
+      h('p', {}, h('a', { href: '#/analytics/spikes', i18n: 'sit.spikes.all' })),
+    ),
     h(
       'div',
       { class: 'sit-grid' },
@@ -189,10 +205,67 @@ function soon() {
   state.pending = setTimeout(refresh, 700);
 }
 
+/** The latest spike alerts; those not seen at the last look, or announced by the stream, are marked and announced. */
+async function loadSpikes() {
+  if (!state.active) return;
+  try {
+    const { alerts } = await api(`/analytics/spikes?limit=${SPIKES_SHOWN}&lang=${lang()}`);
+    if (!state.active) return;
+    for (const a of alerts) {
+      const arrived = (state.spikesSeen && !state.spikesSeen.has(a.id)) || state.spikesLive.has(a.id);
+      if (arrived && !state.spikesFresh.has(a.id)) {
+        state.spikesFresh.add(a.id);
+        const region = $('[data-announce]', root());
+        if (region)
+          region.textContent = t('sit.spike.new', {
+            category: a.category_name,
+            district: a.district_name,
+            observed: a.observed,
+            expected: a.expected,
+          });
+      }
+    }
+    state.spikesSeen = new Set(alerts.map((a) => a.id));
+    state.spikes = alerts;
+    renderSpikes();
+  } catch (err) {
+    const holder = $('[data-spikes]', root());
+    if (holder) clear(holder).append(h('p', { class: 'form-status', 'data-kind': 'error' }, errorText(err)));
+  }
+}
+
+function renderSpikes() {
+  const holder = $('[data-spikes]', root());
+  if (!holder || !state.spikes) return;
+  const mayGroup = session.user?.roles.some((r) => GROUPERS.includes(r));
+  clear(holder).append(spikeList(state.spikes, state.spikesFresh, mayGroup ? makeIncident : null));
+}
+
+async function makeIncident(alert, button, status) {
+  button.disabled = true;
+  try {
+    const r = await api(`/analytics/spikes/${alert.id}/incident`, { method: 'POST', body: {} });
+    alert.incident = r.incident;
+    renderSpikes();
+    $(`[data-spike="${alert.id}"] a[href^="#/staff/incident/"]`, root())?.focus();
+  } catch (err) {
+    button.disabled = false;
+    say(status, errorText(err), 'error');
+  }
+}
+
 function startLive() {
   state.unsubscribe?.();
   state.unsubscribe = subscribe((e) => {
-    if (e.type === 'incident' && e.action === 'incident.opened') state.fresh.add(e.number);
+    if (e.type === 'spike') {
+      // A new alert: fetched at once (it is rare, and the supervisor should see it now), marked and announced.
+      state.spikesLive.add(Number(e.number));
+      return loadSpikes();
+    }
+    if (e.type === 'incident' && e.action === 'incident.opened') {
+      state.fresh.add(e.number);
+      loadSpikes(); // it may have been made of an alert shown here
+    }
     soon();
   });
   state.stopLive?.();
@@ -204,7 +277,11 @@ function startLive() {
     }
   });
   clearInterval(state.poll);
-  state.poll = setInterval(() => state.active && refresh(), POLL_MS);
+  state.poll = setInterval(() => {
+    if (!state.active) return;
+    refresh();
+    loadSpikes();
+  }, POLL_MS);
 }
 
 function render() {
@@ -298,4 +375,5 @@ export function relocalizeSituation() {
   startLive();
   render();
   loadTrends();
+  loadSpikes(); // the alerts' names and explanations come from the server in the page's language
 }

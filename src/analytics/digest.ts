@@ -1,5 +1,6 @@
 // The daily digest's content: for one local day of the city, the KPIs of the city, the league table of
-// organisations, the overdue tickets by organisation and the incidents of the day, gathered with the situation
+// organisations, the overdue tickets by organisation, the incidents and spikes of the day and the week's opinion
+// changes on the analysts' questions (opinion-change.ts), gathered with the situation
 // centre's queries (so the digest and the screen never disagree) and named in one language. Figures and ticket
 // facts only: no resident's name, phone, e-mail, flat or words (the address is not shown either; the district is).
 import type { Language } from '../config/schema.js';
@@ -11,6 +12,7 @@ import { redactPersonalData } from '../privacy.js';
 import { formatLocal, localDate } from '../sla/calendar.js';
 import { OPEN_STATUSES } from '../tickets/lifecycle.js';
 import { listTickets } from '../tickets/repository.js';
+import { type DigestOpinion, gatherOpinionChanges, opinionWeeks } from './opinion-change.js';
 import { DIGEST_KPIS } from './report-texts.js';
 import { type Kpis, league, type Period, situationKpis, today } from './situation.js';
 
@@ -77,6 +79,10 @@ export interface Digest {
   incidents: DigestIncident[];
   /** Spikes detected in the day (analytics/spikes.ts): counts only, never the messages. */
   spikes: DigestSpike[];
+  /** The two weeks the opinion changes compare, as the city's dates ("from – to", both days included). */
+  opinion_weeks: { previous: string; current: string };
+  /** Each active opinion question: weighted shares per stance, this week against the week before. */
+  opinion: DigestOpinion[];
 }
 
 /** The local day `date` (YYYY-MM-DD) of the city as a period of instants. */
@@ -164,6 +170,10 @@ export async function gatherDigest(ctx: Context, date: string, language: Languag
     expected: Math.round(Number(x.expected) * 10) / 10,
   }));
 
+  const weeks = opinionWeeks(period);
+  const days = (w: { from: Date; to: Date }) => `${localDate(city.calendar, w.from)} – ${localDate(city.calendar, new Date(w.to.getTime() - 1))}`;
+  const opinion = await gatherOpinionChanges(ctx, period, language);
+
   const kpis = Object.fromEntries(DIGEST_KPIS.map((key) => [key, k.overall[key]])) as Digest['kpis'];
   return {
     city: city.city.name[language],
@@ -176,6 +186,8 @@ export async function gatherDigest(ctx: Context, date: string, language: Languag
     overdue_total: overdue.length,
     incidents,
     spikes,
+    opinion_weeks: { previous: days(weeks.previous), current: days(weeks.current) },
+    opinion,
   };
 }
 

@@ -1,6 +1,7 @@
 // The survey estimator: share of each answer among respondents, raw (Wilson interval) and re-weighted to the city's
 // population by district (post-stratification), optionally raked to channel targets, with Kish's effective sample
-// size and a plain ru/kk/en caveat. Pure and synchronous: the opinion module, the polls and the CLI all call it.
+// size and a plain ru/kk/en caveat, also in parts: who the respondents are (the caller may say, as the polls do), then
+// each limit that applies. Pure and synchronous: the opinion module, the polls and the CLI all call it.
 //
 // Method (docs/analytics.md "Opinion on a question" says the same in plain words):
 // - base weight b = 1, or 1/k when k responses share a `weightKey` (one resident, one voice);
@@ -21,6 +22,8 @@ export type SurveyResponse = { answer: string; district: string | null; channel:
 
 export type EstimateOptions = {
   answers: string[];
+  /** Who the respondents are, the caveat's opening sentence; by default people who post online (ONLINE_SOURCE). */
+  source?: Lang3;
   districtPopulation: Record<string, number>;
   /** Target share of each channel in the population being described (relative numbers; normalised). */
   channelWeights?: Record<string, number>;
@@ -30,6 +33,9 @@ export type EstimateOptions = {
 export type DistrictCell = { district: string; n: number; population: number; population_share: number; sample_share: number; weight: number };
 export type ChannelCell = { channel: string; n: number; sample_share: number; target_share: number | null; weighted_share: number };
 
+/** The caveat in its parts: who the respondents are, then each limit that applies to this estimate, one sentence each. */
+export type CaveatParts = { source: Lang3; limits: Lang3[] };
+
 export type Estimate = {
   n: number;
   answers: Record<string, { count: number; raw: Interval; weighted: Interval }>;
@@ -37,7 +43,9 @@ export type Estimate = {
   weighting: 'district' | 'district+channel' | 'none';
   small_sample: boolean;
   unknown_district: number;
+  /** The whole caveat: the source sentence followed by the limits. */
   caveat: Lang3;
+  caveat_parts: CaveatParts;
   cells: { districts: DistrictCell[]; channels: ChannelCell[]; missing_districts: string[] };
 };
 
@@ -186,6 +194,8 @@ export function estimateShares(responses: SurveyResponse[], options: EstimateOpt
   const unknown_district = round(n - bKnown, 2);
   const missing_districts = districts.filter((d) => d.n === 0).map((d) => d.district);
   const small_sample = effective_n < SMALL_SAMPLE;
+  const limits = caveatLimits({ n, effective_n, small_sample, unknown_district, districts, channels, missing_districts, weighting });
+  const caveat_parts: CaveatParts = { source: options.source ?? ONLINE_SOURCE, limits };
   return {
     n: round(n, 2),
     answers,
@@ -193,7 +203,8 @@ export function estimateShares(responses: SurveyResponse[], options: EstimateOpt
     weighting,
     small_sample,
     unknown_district,
-    caveat: caveat({ n, effective_n, small_sample, unknown_district, districts, channels, missing_districts, weighting }),
+    caveat: joinCaveat(caveat_parts),
+    caveat_parts,
     cells: { districts, channels, missing_districts },
   };
 }
@@ -218,17 +229,24 @@ type CaveatFacts = {
   weighting: Estimate['weighting'];
 };
 
+/** The default source sentence: the respondents are people who write online and to the city (opinion, the CLI). */
+export const ONLINE_SOURCE: Lang3 = {
+  ru: 'Это мнение тех, кто пишет в соцсетях и обращениях, а не опрос всех жителей: пишущие в интернете обычно моложе и активнее, а недовольные пишут чаще довольных.',
+  kk: 'Бұл — барлық тұрғындарға жүргізілген сауалнама емес, әлеуметтік желілерде және өтініштерде жазатындардың пікірі: интернетте жазатындар әдетте жасырақ әрі белсендірек, ал наразылар ризалардан жиірек жазады.',
+  en: 'This is the opinion of people who post online and write to the city, not a survey of all residents: people who post online tend to be younger and more active, and the dissatisfied write more often than the satisfied.',
+};
+
+/** The caveat as one paragraph per language: the source sentence, then the limits. */
+export function joinCaveat(parts: CaveatParts): Lang3 {
+  const join = (lang: keyof Lang3) => [parts.source[lang], ...parts.limits.map((l) => l[lang])].join(' ');
+  return { ru: join('ru'), kk: join('kk'), en: join('en') };
+}
+
 /** Plain-language limits of this estimate; each sentence appears only when it applies. */
-function caveat(f: CaveatFacts): Lang3 {
-  const out: Lang3 = {
-    ru: 'Это мнение тех, кто пишет в соцсетях и обращениях, а не опрос всех жителей: пишущие в интернете обычно моложе и активнее, а недовольные пишут чаще довольных.',
-    kk: 'Бұл — барлық тұрғындарға жүргізілген сауалнама емес, әлеуметтік желілерде және өтініштерде жазатындардың пікірі: интернетте жазатындар әдетте жасырақ әрі белсендірек, ал наразылар ризалардан жиірек жазады.',
-    en: 'This is the opinion of people who post online and write to the city, not a survey of all residents: people who post online tend to be younger and more active, and the dissatisfied write more often than the satisfied.',
-  };
+function caveatLimits(f: CaveatFacts): Lang3[] {
+  const out: Lang3[] = [];
   const add = (ru: string, kk: string, en: string) => {
-    out.ru += ` ${ru}`;
-    out.kk += ` ${kk}`;
-    out.en += ` ${en}`;
+    out.push({ ru, kk, en });
   };
   if (f.small_sample)
     add(

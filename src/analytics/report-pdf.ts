@@ -1,10 +1,12 @@
 // The daily digest as a PDF (pdfkit): title and date, the KPI table, the league table of organisations, the
-// overdue tickets by organisation and the incidents, in one language. The text is set in DejaVu Sans shipped in
+// overdue tickets by organisation, the incidents, the spikes and the opinion changes, in one language. The text is set in DejaVu Sans shipped in
 // assets/fonts (embedded, subset), which has every Kazakh letter (ә ғ қ ң ө ұ ү һ і): the PDF's standard fonts
 // have none, and nothing is fetched at run time.
 import { fileURLToPath } from 'node:url';
 import PDFDocument from 'pdfkit';
 import { type Digest, kpiText } from './digest.js';
+import type { Interval } from './estimate.js';
+import { MIN_VOICES } from './opinion-change.js';
 import { DIGEST_KPIS, REPORT_TEXTS } from './report-texts.js';
 
 const FONT = fileURLToPath(new URL('../../assets/fonts/dejavu/DejaVuSans.ttf', import.meta.url));
@@ -82,6 +84,51 @@ function heading(doc: Doc, text: string, note?: string) {
 
 const n = (v: number | null, none: string) => (v === null ? none : String(v));
 const share = (v: number | null, none: string) => (v === null ? none : `${Math.round(v * 1000) / 10}%`);
+const pct1 = (v: number) => (Math.round(v * 1000) / 10).toFixed(1);
+/** "42.0% (35.1–49.2)": a share with its 95% interval. */
+const withInterval = (i: Interval) => `${pct1(i.share)}% (${pct1(i.ci[0])}–${pct1(i.ci[1])})`;
+const signed = (v: number) => `${v > 0 ? '+' : v < 0 ? '−' : ''}${pct1(Math.abs(v))}`;
+
+function opinionSection(doc: Doc, d: Digest) {
+  const tx = REPORT_TEXTS[d.language];
+  heading(doc, tx.opinion, tx.opinionNote(d.opinion_weeks.previous, d.opinion_weeks.current));
+  if (!d.opinion.length) {
+    doc.font('regular').fontSize(SIZE).fillColor('#111111').text(tx.none);
+    return;
+  }
+  const rows = d.opinion.flatMap((q) =>
+    q.stances.map((x, i) => [
+      i === 0 ? q.question : '',
+      tx.stance[x.stance],
+      withInterval(x.previous),
+      withInterval(x.current),
+      signed(x.change),
+      x.direction ? tx.opinionFlag[x.direction] : tx.opinionFlag.none,
+    ]),
+  );
+  if (rows.length)
+    table(
+      doc,
+      [
+        { header: tx.col.question, width: 120 },
+        { header: tx.col.stance, width: 62 },
+        { header: tx.col.previousWeek, width: 95, align: 'right' },
+        { header: tx.col.currentWeek, width: 95, align: 'right' },
+        { header: tx.col.change, width: 58, align: 'right' },
+        { header: tx.col.flag, width: 85 },
+      ],
+      rows,
+    );
+  // A question with too few residents in either week has no numbers, only why (a line under the table).
+  for (const q of d.opinion.filter((x) => !x.enough)) {
+    doc.x = MARGIN;
+    doc
+      .font('regular')
+      .fontSize(SIZE)
+      .fillColor('#111111')
+      .text(`${q.question}: ${tx.opinionTooFew(Math.round(q.previous_n), Math.round(q.current_n), MIN_VOICES)}`);
+  }
+}
 
 /** The digest as PDF bytes. */
 export function digestPdf(d: Digest): Promise<Buffer> {
@@ -192,6 +239,9 @@ export function digestPdf(d: Digest): Promise<Buffer> {
       d.spikes.map((x) => [x.category, x.district, x.window, String(x.observed), String(x.expected)]),
     );
   else doc.font('regular').fontSize(SIZE).fillColor('#111111').text(tx.none);
+  doc.moveDown(0.8);
+
+  opinionSection(doc, d);
 
   doc.end();
   return done;

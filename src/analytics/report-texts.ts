@@ -1,6 +1,7 @@
 // The words of the daily digest and of ticket exports, in Kazakh, Russian and English: titles, column headers and
 // KPI names shared by the PDF, the XLSX and the CSV, so the three editions say the same thing.
 import type { Language } from '../config/schema.js';
+import type { Stance } from './stance.js';
 
 export interface ReportTexts {
   title: string;
@@ -29,6 +30,12 @@ export interface ReportTexts {
   incidents: string;
   spikes: string;
   spikesNote: string;
+  opinion: string;
+  opinionNote: (previous: string, current: string) => string;
+  opinionTooFew: (previous: number, current: number, min: number) => string;
+  stance: Record<Stance, string>;
+  /** Whether a change is beyond what the intervals allow: a rise, a fall, or not. */
+  opinionFlag: { up: string; down: string; none: string };
   none: string;
   col: {
     rank: string;
@@ -51,11 +58,22 @@ export interface ReportTexts {
     window: string;
     observed: string;
     expected: string;
+    question: string;
+    stance: string;
+    previousWeek: string;
+    currentWeek: string;
+    change: string;
+    flag: string;
+    voices: string;
+    share: string;
+    low: string;
+    high: string;
+    note: string;
   };
   yes: string;
   no: string;
   standingNote: string;
-  sheet: { kpis: string; organisations: string; overdue: string; incidents: string; spikes: string; tickets: string };
+  sheet: { kpis: string; organisations: string; overdue: string; incidents: string; spikes: string; opinion: string; tickets: string };
 }
 
 export const REPORT_TEXTS: Record<Language, ReportTexts> = {
@@ -82,9 +100,16 @@ export const REPORT_TEXTS: Record<Language, ReportTexts> = {
     organisationsNote: 'Мерзімі өткен өтініштер саны бойынша; күні бойы жұмысы болған ұйымдар ғана.',
     overdue: 'Мерзімі өткен өтініштер ұйымдар бойынша',
     overdueNote: (shown, total) => (shown < total ? `Барлығы ${total}, көрсетілгені ${shown}; толық тізім XLSX файлында.` : `Барлығы ${total}.`),
-    incidents: 'Оқиғалар',
+    incidents: 'Инциденттер',
     spikes: 'Өтініштердің күрт көбеюі',
     spikesNote: 'Аудан мен санат бойынша әдеттегіден анық көп өтініш түскен кезеңдер.',
+    opinion: 'Пікірлердің өзгеруі',
+    opinionNote: (previous, current) =>
+      `Талдаушылардың әр белсенді сұрағы бойынша әр ұстанымның аудандар халқы бойынша өлшенген үлесі: соңғы 7 күн (${current}) алдыңғы 7 күнмен (${previous}) салыстырылады, жақшада — 95% сенім аралығы. Өзгеріс екі аралық мүмкін ететіннен үлкен болса, белгі қойылады. Бұл сауалнама емес, жазғандардың пікірі.`,
+    opinionTooFew: (previous, current, min) =>
+      `Салыстыруға хабарлама тым аз: алдыңғы 7 күнде ${previous}, соңғы 7 күнде ${current} тұрғын жазды (әр кезеңде кемінде ${min} керек).`,
+    stance: { for: 'Жақтайды', against: 'Қарсы', neutral: 'Бейтарап' },
+    opinionFlag: { up: 'иә, өсті', down: 'иә, төмендеді', none: 'жоқ' },
     none: '—',
     col: {
       rank: '№',
@@ -99,7 +124,7 @@ export const REPORT_TEXTS: Record<Language, ReportTexts> = {
       created: 'Түскен уақыты',
       deadline: 'Мерзімі',
       overdueHours: 'Кешіккен сағат',
-      incident: 'Оқиға',
+      incident: 'Инцидент',
       title: 'Атауы',
       tickets: 'Өтініштер',
       opened: 'Ашылған уақыты',
@@ -107,6 +132,17 @@ export const REPORT_TEXTS: Record<Language, ReportTexts> = {
       window: 'Кезең',
       observed: 'Байқалған',
       expected: 'Күтілген',
+      question: 'Сұрақ',
+      stance: 'Ұстаным',
+      previousWeek: 'Алдыңғы 7 күн',
+      currentWeek: 'Соңғы 7 күн',
+      change: 'Өзгеріс, пайыздық тармақ',
+      flag: 'Айтарлықтай өзгеріс',
+      voices: 'тұрғындар',
+      share: 'үлесі, %',
+      low: 'төменгі шегі, %',
+      high: 'жоғарғы шегі, %',
+      note: 'Ескерту',
     },
     yes: 'иә',
     no: 'жоқ',
@@ -115,8 +151,9 @@ export const REPORT_TEXTS: Record<Language, ReportTexts> = {
       kpis: 'Көрсеткіштер',
       organisations: 'Ұйымдар',
       overdue: 'Мерзімі өткен',
-      incidents: 'Оқиғалар',
+      incidents: 'Инциденттер',
       spikes: 'Күрт көбею',
+      opinion: 'Пікір өзгерісі',
       tickets: 'Өтініштер',
     },
   },
@@ -146,6 +183,13 @@ export const REPORT_TEXTS: Record<Language, ReportTexts> = {
     incidents: 'Инциденты',
     spikes: 'Всплески обращений',
     spikesNote: 'Периоды, когда в районе по категории обращений пришло заметно больше обычного.',
+    opinion: 'Изменения мнений',
+    opinionNote: (previous, current) =>
+      `По каждому активному вопросу аналитиков — доля каждой позиции, взвешенная по населению районов: последние 7 дней (${current}) против предыдущих 7 (${previous}), в скобках 95% интервал. Отметка ставится, когда изменение больше, чем допускают оба интервала. Это мнение писавших, а не опрос.`,
+    opinionTooFew: (previous, current, min) =>
+      `Слишком мало сообщений для сравнения: за предыдущие 7 дней писали ${previous}, за последние 7 дней — ${current} жителей (нужно не меньше ${min} в каждом периоде).`,
+    stance: { for: 'За', against: 'Против', neutral: 'Нейтрально' },
+    opinionFlag: { up: 'да, рост', down: 'да, снижение', none: 'нет' },
     none: '—',
     col: {
       rank: '№',
@@ -168,6 +212,17 @@ export const REPORT_TEXTS: Record<Language, ReportTexts> = {
       window: 'Период',
       observed: 'Наблюдалось',
       expected: 'Ожидалось',
+      question: 'Вопрос',
+      stance: 'Позиция',
+      previousWeek: 'Предыдущие 7 дней',
+      currentWeek: 'Последние 7 дней',
+      change: 'Изменение, п. п.',
+      flag: 'Заметное изменение',
+      voices: 'жителей',
+      share: 'доля, %',
+      low: 'нижняя граница, %',
+      high: 'верхняя граница, %',
+      note: 'Примечание',
     },
     yes: 'да',
     no: 'нет',
@@ -178,6 +233,7 @@ export const REPORT_TEXTS: Record<Language, ReportTexts> = {
       overdue: 'Просроченные',
       incidents: 'Инциденты',
       spikes: 'Всплески',
+      opinion: 'Изменения мнений',
       tickets: 'Обращения',
     },
   },
@@ -207,6 +263,13 @@ export const REPORT_TEXTS: Record<Language, ReportTexts> = {
     incidents: 'Incidents',
     spikes: 'Spikes of appeals',
     spikesNote: 'Windows in which a district had clearly more appeals of a category than usual.',
+    opinion: 'Opinion changes',
+    opinionNote: (previous, current) =>
+      `For each active question of the analysts, the share of each stance weighted to the districts' population: the last 7 days (${current}) against the 7 before (${previous}), the 95% interval in brackets. A change is marked when it is larger than both intervals allow. This is the opinion of those who wrote, not a survey.`,
+    opinionTooFew: (previous, current, min) =>
+      `Too few messages to compare: ${previous} residents wrote in the 7 days before, ${current} in the last 7 days (at least ${min} needed in each).`,
+    stance: { for: 'For', against: 'Against', neutral: 'Neutral' },
+    opinionFlag: { up: 'yes, up', down: 'yes, down', none: 'no' },
     none: '—',
     col: {
       rank: '#',
@@ -229,11 +292,30 @@ export const REPORT_TEXTS: Record<Language, ReportTexts> = {
       window: 'Window',
       observed: 'Observed',
       expected: 'Expected',
+      question: 'Question',
+      stance: 'Stance',
+      previousWeek: 'The 7 days before',
+      currentWeek: 'Last 7 days',
+      change: 'Change, points',
+      flag: 'Beyond the noise',
+      voices: 'residents',
+      share: 'share, %',
+      low: 'lower bound, %',
+      high: 'upper bound, %',
+      note: 'Note',
     },
     yes: 'yes',
     no: 'no',
     standingNote: 'Figures marked "now" are as of the moment the digest was built.',
-    sheet: { kpis: 'KPIs', organisations: 'Organisations', overdue: 'Overdue', incidents: 'Incidents', spikes: 'Spikes', tickets: 'Tickets' },
+    sheet: {
+      kpis: 'KPIs',
+      organisations: 'Organisations',
+      overdue: 'Overdue',
+      incidents: 'Incidents',
+      spikes: 'Spikes',
+      opinion: 'Opinion changes',
+      tickets: 'Tickets',
+    },
   },
 };
 

@@ -1,5 +1,5 @@
 // The daily digest as an XLSX workbook (exceljs) — sheets KPIs, organisations, overdue (every overdue ticket),
-// incidents and spikes, header rows in the reader's language, numbers as numbers so they can be summed — and the on-demand
+// incidents, spikes and opinion changes, header rows in the reader's language, numbers as numbers so they can be summed — and the on-demand
 // export of a filtered ticket list as XLSX or CSV. Exports carry ticket facts only: number, status, category,
 // organisation, district, urgency, channel, language, times. No resident's name, phone, e-mail, address or words.
 import ExcelJS from 'exceljs';
@@ -10,6 +10,7 @@ import { formatLocal } from '../sla/calendar.js';
 import { OPEN_STATUSES, PAUSED_STATUSES, type TicketStatus } from '../tickets/lifecycle.js';
 import type { TicketRow } from '../tickets/repository.js';
 import type { Digest } from './digest.js';
+import { MIN_VOICES } from './opinion-change.js';
 import { DIGEST_KPIS, REPORT_TEXTS } from './report-texts.js';
 
 type Cell = string | number | null;
@@ -85,7 +86,61 @@ export async function digestXlsx(d: Digest): Promise<Buffer> {
     d.spikes.map((x) => [x.category, x.district, x.window, x.observed, x.expected]),
     [28, 20, 26, 12, 12],
   );
+  opinionSheet(wb, d);
   return Buffer.from(await wb.xlsx.writeBuffer());
+}
+
+/** One row per question and stance: both weeks' residents, weighted share and 95% bounds, the change and the flag;
+ * a question with too few residents has one row with the note instead of numbers. */
+function opinionSheet(wb: ExcelJS.Workbook, d: Digest) {
+  const tx = REPORT_TEXTS[d.language];
+  const c = tx.col;
+  const period = (label: string) => [`${label}: ${c.voices}`, `${label}: ${c.share}`, `${label}: ${c.low}`, `${label}: ${c.high}`];
+  const ws = sheet(
+    wb,
+    tx.sheet.opinion,
+    [c.question, c.stance, ...period(c.previousWeek), ...period(c.currentWeek), c.change, c.flag, c.note],
+    d.opinion.flatMap((q): Cell[][] => {
+      const voices = [Math.round(q.previous_n), Math.round(q.current_n)];
+      if (!q.enough)
+        return [
+          [
+            q.question,
+            null,
+            voices[0]!,
+            null,
+            null,
+            null,
+            voices[1]!,
+            null,
+            null,
+            null,
+            null,
+            null,
+            tx.opinionTooFew(voices[0]!, voices[1]!, MIN_VOICES),
+          ],
+        ];
+      return q.stances.map((x) => [
+        q.question,
+        tx.stance[x.stance],
+        voices[0]!,
+        pct(x.previous.share),
+        pct(x.previous.ci[0]),
+        pct(x.previous.ci[1]),
+        voices[1]!,
+        pct(x.current.share),
+        pct(x.current.ci[0]),
+        pct(x.current.ci[1]),
+        pct(x.change),
+        x.direction ? tx.opinionFlag[x.direction] : tx.opinionFlag.none,
+        null,
+      ]);
+    }),
+    [36, 14, 12, 12, 12, 12, 12, 12, 12, 12, 12, 14, 50],
+  );
+  // The two weeks and how to read them, below the table.
+  ws.addRow([]);
+  ws.addRow([tx.opinionNote(d.opinion_weeks.previous, d.opinion_weeks.current)]);
 }
 
 // ---- exports of a filtered ticket list ----

@@ -334,7 +334,7 @@ export const SPIKE_TEXTS: Record<Language, (f: SpikeFacts) => string> = {
     `(в ${fmt(f.observed / Math.max(f.expected, 0.01))} раза больше). Ожидание учитывает час недели (×${fmt(f.hourFactor, 2)}) ` +
     `и сезон (×${fmt(f.seasonFactor, 2)}). Случайно так бывает примерно 1 раз из ${oneIn(f.pValue)} (p = ${f.pValue.toExponential(1)}).`,
   kk: (f) =>
-    `Күрт өсу: «${f.category}», ${f.district}. ${f.windowHours} сағатта ${f.observed} хабарлама келді, күтілгені ${fmtExpected(f.expected)} ` +
+    `Күрт көбею: «${f.category}», ${f.district}. ${f.windowHours} сағатта ${f.observed} хабарлама келді, күтілгені ${fmtExpected(f.expected)} ` +
     `(${fmt(f.observed / Math.max(f.expected, 0.01))} есе көп). Күтілетін мән апта сағатын (×${fmt(f.hourFactor, 2)}) ` +
     `және маусымды (×${fmt(f.seasonFactor, 2)}) ескереді. Кездейсоқ мұндай шамамен ${oneIn(f.pValue)} реттің 1-інде болады (p = ${f.pValue.toExponential(1)}).`,
   en: (f) =>

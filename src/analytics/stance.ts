@@ -99,10 +99,21 @@ export class StanceModel {
     return [...this.centroids.keys()];
   }
 
-  /** The highest cosine between the text and any single example: relevance by likeness. */
+  /**
+   * The highest cosine between the text and any single example: relevance by likeness. Unlike the stance, the
+   * text's n-grams the examples never had count here too (at the rarest weight): a long message about something
+   * else that shares a few words with a short example ("когда подключат?") is not like it.
+   */
   closestExample(words: readonly string[]): number {
-    const v = weigh(grams(words), this.idf);
+    const v: Vector = new Map();
+    for (const [g, n] of grams(words)) v.set(g, (1 + Math.log(n)) * (this.idf.get(g) ?? this.rarest));
+    unit(v);
     return this.examples.reduce((m, e) => Math.max(m, dot(v, e)), 0);
+  }
+
+  /** The IDF of an n-gram no example had. */
+  private get rarest(): number {
+    return Math.log(1 + this.examples.length) + 1;
   }
 
   classify(words: readonly string[]): StanceResult {

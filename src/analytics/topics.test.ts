@@ -33,6 +33,13 @@ describe('phrases', () => {
     expect([...p.values()]).toContain('горячей воды');
     expect([...p.values()]).not.toContain('воды доме');
   });
+
+  it('hold no part of a phone, e-mail or handle, and break where one was', () => {
+    const p = [...phrasesOf('Пишите aigul.serik@mail.kz или звоните +7 701 555 12 34 мастер придет, @akimat_astana').values()];
+    expect(p.some((x) => /mail|aigul|serik|akimat|701/.test(x))).toBe(false);
+    expect(p).toContain('мастер придет');
+    expect(p).not.toContain('пишите мастер');
+  });
 });
 
 describe('log-odds scoring against a baseline', () => {

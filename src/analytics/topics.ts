@@ -60,6 +60,8 @@ export function stem(word: string): string {
 }
 
 const WORD = /^\p{L}[\p{L}-]*$/u;
+/** The markers redactPersonalData leaves. */
+const MASKS = /@?\[(?:email|phone|\*|user)\]/g;
 
 /** The distinct phrases (1–3 consecutive content words) of a text: stemmed key → the words as written. */
 export function phrasesOf(text: string): Map<string, string> {
@@ -75,7 +77,9 @@ export function phrasesOf(text: string): Map<string, string> {
     run = [];
   };
   // Punctuation, a stop word, a number or a marker breaks a phrase: "мусор не вывезли, двор" holds no "вывезли двор".
-  for (const clause of text.split(/[,.;:!?()«»"\n]+/)) {
+  // Phones, e-mails, flats and handles are masked first and break phrases too, so "mail" of "…@mail.kz" is none.
+  const masked = redactPersonalData(text).replace(MASKS, ',');
+  for (const clause of masked.split(/[,.;:!?()«»"\n]+/)) {
     for (const token of normalise(clause).tokens) {
       if (!WORD.test(token) || token.length < 3 || STOP.has(token)) flush();
       else run.push({ stem: stem(token), word: token });

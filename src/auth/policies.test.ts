@@ -72,11 +72,14 @@ const CENTRE: CentrePermission[] = [
   'deliveries',
   'situation',
   'analytics',
+  'polls_manage',
+  'opinion_manage',
 ];
 const CENTRE_EXPECTED: Record<Role, CentrePermission[]> = {
   admin: CENTRE,
-  supervisor: ['triage_read', 'triage_retrain', 'watchlist_read', 'deliveries', 'situation', 'analytics'],
-  operator: ['triage_read', 'watchlist_read', 'deliveries', 'situation', 'analytics'],
+  // The centre's analysts make polls and opinion questions; the akim reads their results but makes neither.
+  supervisor: ['triage_read', 'triage_retrain', 'watchlist_read', 'deliveries', 'situation', 'analytics', 'polls_manage', 'opinion_manage'],
+  operator: ['triage_read', 'watchlist_read', 'deliveries', 'situation', 'analytics', 'polls_manage', 'opinion_manage'],
   executor: [],
   head: [],
   // The akim follows the city in the situation centre and its analytics, and nothing of the centre's machinery.

@@ -68,24 +68,12 @@ export function districtPopulation(city: City): Record<string, number> {
   return Object.fromEntries(city.city.districts.filter((d) => d.population).map((d) => [d.id, d.population as number]));
 }
 
+/** A poll's respondents are volunteers, not people who post online: the caveat's source sentence for polls. */
 const POLL_NOTE: Localized = {
   ru: 'Это ответы тех, кто сам решил ответить в боте или на портале, а не случайная выборка жителей.',
   kk: 'Бұл — тұрғындардың кездейсоқ іріктемесі емес, ботта немесе порталда өзі жауап беруді шешкендердің жауаптары.',
   en: 'These are the answers of people who chose to answer on the bot or the portal, not a random sample of residents.',
 };
-
-/** The estimator's opening sentence speaks of social-media posts; a poll's respondents are volunteers instead. */
-function pollCaveat(caveat: Localized): Localized {
-  const rest = (s: string) => {
-    const cut = s.indexOf('. ');
-    return cut >= 0 ? s.slice(cut + 2) : '';
-  };
-  return {
-    ru: `${POLL_NOTE.ru} ${rest(caveat.ru)}`.trim(),
-    kk: `${POLL_NOTE.kk} ${rest(caveat.kk)}`.trim(),
-    en: `${POLL_NOTE.en} ${rest(caveat.en)}`.trim(),
-  };
-}
 
 export interface PollResults {
   estimate: Estimate;
@@ -97,7 +85,7 @@ export interface PollResults {
 export function pollResults(poll: Pick<PollRow, 'options'>, answers: AnswerRow[], city: City): PollResults {
   const estimate = estimateShares(
     answers.map((a) => ({ answer: a.option_id, district: a.district, channel: a.channel })),
-    { answers: poll.options.map((o) => o.id), districtPopulation: districtPopulation(city) },
+    { answers: poll.options.map((o) => o.id), districtPopulation: districtPopulation(city), source: POLL_NOTE },
   );
   const cells = new Map<string, { district: string | null; option_id: string; count: number }>();
   for (const a of answers) {
@@ -106,7 +94,7 @@ export function pollResults(poll: Pick<PollRow, 'options'>, answers: AnswerRow[]
     c.count += 1;
     cells.set(k, c);
   }
-  return { estimate, caveat: pollCaveat(estimate.caveat), by_district: [...cells.values()] };
+  return { estimate, caveat: estimate.caveat, by_district: [...cells.values()] };
 }
 
 /**

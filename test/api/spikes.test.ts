@@ -129,9 +129,9 @@ describe('a burst of appeals', () => {
   it('is announced to the supervisors in their language, without personal data', async () => {
     const sent = await waitFor(
       'the supervisor notice',
-      () => fake.sentTo(SUPERVISOR_CHAT).filter((m) => m.text.includes('Күрт өсу')).length > 0 && fake.sentTo(SUPERVISOR_CHAT),
+      () => fake.sentTo(SUPERVISOR_CHAT).filter((m) => m.text.includes('Күрт көбею')).length > 0 && fake.sentTo(SUPERVISOR_CHAT),
     );
-    const notice = sent.find((m) => m.text.includes('Күрт өсу'));
+    const notice = sent.find((m) => m.text.includes('Күрт көбею'));
     expect(notice?.text).toMatch(/p = /);
     expect(notice?.text).not.toMatch(/77011234567|Сарсенова/);
   });

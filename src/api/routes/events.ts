@@ -1,14 +1,16 @@
-// Live updates for staff screens: GET /api/v1/events streams Server-Sent Events of ticket and incident changes.
+// Live updates for staff screens: GET /api/v1/events streams Server-Sent Events of ticket and incident changes, and
+// of spike alerts to those who may see the city's analytics or situation centre.
 // The source is the audit log (every state change writes one row in the same transaction, see outbox/change.ts),
 // read after the last id about once a second: it works across processes and on PGlite alike, and the audit id is
 // the SSE `id:`, so a reconnecting client resumes with Last-Event-ID and loses nothing.
 // Authentication is the ordinary bearer header: the web client reads the stream with fetch (web/live.js) instead of
 // EventSource, which cannot send headers, so no token ever goes into a URL.
-// Each event carries only what the lists show (number, status, organisation, category, district): no personal data.
+// Each event carries only what the lists show (number, status, organisation, category, district; for a spike its
+// counts and window): no personal data.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { sql } from 'kysely';
 import { z } from 'zod';
-import { can, incidentListScope, listScope, type StaffUser } from '../../auth/policies.js';
+import { can, canCentre, incidentListScope, listScope, type StaffUser } from '../../auth/policies.js';
 import { userForToken } from '../../auth/sessions.js';
 import type { Context } from '../../context.js';
 import { AppError } from '../../errors.js';
@@ -21,7 +23,8 @@ const RECHECK_MS = 60_000;
 const BATCH = 200;
 
 export interface LiveEvent {
-  type: 'ticket' | 'incident';
+  type: 'ticket' | 'incident' | 'spike';
+  /** The ticket's or incident's number; a spike alert's id. */
   number: string;
   action: string;
   status: string | null;
@@ -29,6 +32,8 @@ export interface LiveEvent {
   category: string | null;
   district: string | null;
   at: string;
+  /** Spike alerts only: the alert's counts and window (GET /api/v1/analytics/spikes explains them). */
+  spike?: { id: number; observed: number; expected: number; window_from: string; window_to: string };
 }
 
 interface Row extends LiveEvent {
@@ -36,13 +41,14 @@ interface Row extends LiveEvent {
   addressed_to: string[] | null;
 }
 
-/** Audit rows about tickets and incidents after `after`, with the entity's current state. */
+/** Audit rows about tickets, incidents and spike alerts after `after`, with the entity's current state. */
 async function rowsAfter(ctx: Context, after: number): Promise<Row[]> {
   const rows = await ctx.db
     .selectFrom('audit_log as a')
     .leftJoin('tickets as t', (j) => j.on('a.entity_type', '=', 'ticket').onRef('t.number', '=', 'a.entity_id'))
     .leftJoin('incidents as i', (j) => j.on('a.entity_type', '=', 'incident').onRef('i.id', '=', 'a.entity_id'))
     .leftJoin('messages as m', 'm.id', 't.source_message_id')
+    .leftJoin('spike_alerts as s', (j) => j.on(sql<boolean>`a.entity_type = 'spike' AND s.id::text = a.entity_id`))
     .select([
       'a.id',
       'a.entity_type',
@@ -52,17 +58,24 @@ async function rowsAfter(ctx: Context, after: number): Promise<Row[]> {
       'm.addressed_to',
       sql<string | null>`coalesce(t.status, i.status)`.as('status'),
       sql<string | null>`coalesce(t.organisation_id, i.organisation_id)`.as('organisation'),
-      sql<string | null>`coalesce(t.category, i.category)`.as('category'),
-      sql<string | null>`coalesce(t.district, i.district)`.as('district'),
+      sql<string | null>`coalesce(t.category, i.category, s.category)`.as('category'),
+      sql<string | null>`coalesce(t.district, i.district, s.district)`.as('district'),
+      's.id as spike_id',
+      's.observed',
+      's.expected',
+      's.window_start',
+      's.window_end',
     ])
     .where('a.id', '>', after)
-    .where('a.entity_type', 'in', ['ticket', 'incident'])
+    .where((eb) =>
+      eb.or([eb('a.entity_type', 'in', ['ticket', 'incident']), eb.and([eb('a.entity_type', '=', 'spike'), eb('a.action', '=', 'spike.detected')])]),
+    )
     .orderBy('a.id')
     .limit(BATCH)
     .execute();
   return rows.map((r) => ({
     id: Number(r.id),
-    type: r.entity_type as 'ticket' | 'incident',
+    type: r.entity_type as LiveEvent['type'],
     number: r.entity_id,
     action: r.action,
     status: r.status,
@@ -71,11 +84,24 @@ async function rowsAfter(ctx: Context, after: number): Promise<Row[]> {
     district: r.district,
     at: new Date(r.at).toISOString(),
     addressed_to: r.addressed_to,
+    ...(r.entity_type === 'spike' && r.spike_id !== null
+      ? {
+          spike: {
+            id: Number(r.spike_id),
+            observed: Number(r.observed),
+            expected: Math.round(Number(r.expected) * 100) / 100,
+            window_from: new Date(r.window_start as Date).toISOString(),
+            window_to: new Date(r.window_end as Date).toISOString(),
+          },
+        }
+      : {}),
   }));
 }
 
-/** Whether `user` would find this ticket or incident in their lists (the lists' own scope rules). */
+/** Whether `user` would find this ticket or incident in their lists (the lists' own scope rules); a spike alert is
+ * for those who see the city as a whole (analytics or the situation centre), never for an executor. */
 export function visibleTo(user: StaffUser, e: Pick<Row, 'type' | 'organisation' | 'addressed_to'>): boolean {
+  if (e.type === 'spike') return canCentre(user, 'analytics') || canCentre(user, 'situation');
   if (e.type === 'incident') {
     const scope = incidentListScope(user);
     return scope === 'all' || (e.organisation !== null && scope.organisations.includes(e.organisation));
@@ -110,7 +136,7 @@ export const eventRoutes =
         schema: {
           security: [{ bearer: [] }],
           tags: ['events'],
-          summary: 'Live ticket and incident changes (Server-Sent Events; resume with Last-Event-ID)',
+          summary: 'Live ticket and incident changes and spike alerts (Server-Sent Events; resume with Last-Event-ID)',
           headers: z
             .object({
               'last-event-id': z

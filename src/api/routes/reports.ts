@@ -10,7 +10,7 @@ import { buildDigest, DAILY } from '../../analytics/report-sweep.js';
 import { REPORT_TEXTS } from '../../analytics/report-texts.js';
 import { exportCsv, exportXlsx, ticketExport } from '../../analytics/report-xlsx.js';
 import { can, canCentre, listScope } from '../../auth/policies.js';
-import { LANGUAGES, type Language, Urgency } from '../../config/schema.js';
+import { LANGUAGES, type Language } from '../../config/schema.js';
 import type { Context } from '../../context.js';
 import { AppError } from '../../errors.js';
 import { formatLocal } from '../../sla/calendar.js';
