@@ -63,6 +63,16 @@ describe('estimateShares by district', () => {
     expect(est.cells.missing_districts).toEqual(['C']);
   });
 
+  it('names the districts in the caveat in each language when their names are given, by code otherwise', () => {
+    expect(est.caveat.ru).toContain('Никто не ответил из районов: C');
+    const names = { C: { ru: 'Сарыарка', kk: 'Сарыарқа', en: 'Saryarka' } };
+    const named = estimateShares(fixture, { answers: ANSWERS, districtPopulation: { A: 600, B: 400, C: 1000 }, districtNames: names });
+    expect(named.caveat.ru).toContain('Никто не ответил из районов: Сарыарка');
+    expect(named.caveat.kk).toContain('ешкім жауап бермеді: Сарыарқа');
+    expect(named.caveat.en).toContain('Nobody answered from: Saryarka');
+    expect(named.cells.missing_districts).toEqual(['C']);
+  });
+
   it('uses the Kish effective sample size for the weighted interval', () => {
     // Σw² = 6·0.64 + 2·2.56 + 2·1 = 3.84 + 5.12 + 2 = 10.96;  n_eff = 10² / 10.96 = 9.1241
     // Wilson(0.42, 9.1241): z²/n = 0.421023, denom = 1.421023, centre = (0.42 + 0.210512)/1.421023 = 0.443703

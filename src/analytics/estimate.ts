@@ -16,6 +16,10 @@
 //   of n (a design-effect approximation; it widens the interval by the loss from unequal weights).
 
 export type Lang3 = { ru: string; kk: string; en: string };
+
+/** The districts' names by id, for EstimateOptions.districtNames. */
+export const districtNamesOf = (districts: readonly { id: string; name: Lang3 }[]): Record<string, Lang3> =>
+  Object.fromEntries(districts.map((d) => [d.id, d.name]));
 export type Interval = { share: number; ci: [number, number] };
 
 export type SurveyResponse = { answer: string; district: string | null; channel: string; weightKey?: string };
@@ -25,6 +29,8 @@ export type EstimateOptions = {
   /** Who the respondents are, the caveat's opening sentence; by default people who post online (ONLINE_SOURCE). */
   source?: Lang3;
   districtPopulation: Record<string, number>;
+  /** The districts' names, so the caveat names them in each language (their codes otherwise). */
+  districtNames?: Record<string, Lang3>;
   /** Target share of each channel in the population being described (relative numbers; normalised). */
   channelWeights?: Record<string, number>;
   confidence?: 0.95;
@@ -194,7 +200,17 @@ export function estimateShares(responses: SurveyResponse[], options: EstimateOpt
   const unknown_district = round(n - bKnown, 2);
   const missing_districts = districts.filter((d) => d.n === 0).map((d) => d.district);
   const small_sample = effective_n < SMALL_SAMPLE;
-  const limits = caveatLimits({ n, effective_n, small_sample, unknown_district, districts, channels, missing_districts, weighting });
+  const limits = caveatLimits({
+    n,
+    effective_n,
+    small_sample,
+    unknown_district,
+    districts,
+    channels,
+    missing_districts,
+    weighting,
+    names: options.districtNames,
+  });
   const caveat_parts: CaveatParts = { source: options.source ?? ONLINE_SOURCE, limits };
   return {
     n: round(n, 2),
@@ -227,6 +243,7 @@ type CaveatFacts = {
   channels: ChannelCell[];
   missing_districts: string[];
   weighting: Estimate['weighting'];
+  names: Record<string, Lang3> | undefined;
 };
 
 /** The default source sentence: the respondents are people who write online and to the city (opinion, the CLI). */
@@ -261,17 +278,18 @@ function caveatLimits(f: CaveatFacts): Lang3[] {
       'No district weighting was possible: the shares are not corrected for population.',
     );
   const thin = f.districts.filter((d) => d.n > 0 && d.n < THIN_CELL).map((d) => d.district);
+  const named = (ids: string[], lang: keyof Lang3) => ids.map((d) => f.names?.[d]?.[lang] ?? d).join(', ');
   if (thin.length)
     add(
-      `Мало ответов из районов: ${thin.join(', ')} — их вес велик, а оценка по ним шатка.`,
-      `Мына аудандардан жауап аз: ${thin.join(', ')} — олардың салмағы үлкен, бағасы тұрақсыз.`,
-      `Few respondents from: ${thin.join(', ')} — they carry large weights and are uncertain.`,
+      `Мало ответов из районов: ${named(thin, 'ru')} — их вес велик, а оценка по ним шатка.`,
+      `Мына аудандардан жауап аз: ${named(thin, 'kk')} — олардың салмағы үлкен, бағасы тұрақсыз.`,
+      `Few respondents from: ${named(thin, 'en')} — they carry large weights and are uncertain.`,
     );
   if (f.missing_districts.length)
     add(
-      `Никто не ответил из районов: ${f.missing_districts.join(', ')} — их мнение не представлено.`,
-      `Мына аудандардан ешкім жауап бермеді: ${f.missing_districts.join(', ')} — олардың пікірі көрсетілмеген.`,
-      `Nobody answered from: ${f.missing_districts.join(', ')} — their opinion is not represented.`,
+      `Никто не ответил из районов: ${named(f.missing_districts, 'ru')} — их мнение не представлено.`,
+      `Мына аудандардан ешкім жауап бермеді: ${named(f.missing_districts, 'kk')} — олардың пікірі көрсетілмеген.`,
+      `Nobody answered from: ${named(f.missing_districts, 'en')} — their opinion is not represented.`,
     );
   if (f.unknown_district > 0)
     add(

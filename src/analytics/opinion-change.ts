@@ -4,7 +4,7 @@
 // over plain rows; `gatherOpinionChanges` reads the two weeks' stances from the store. Shares only: no text, no one.
 import type { Language } from '../config/schema.js';
 import type { Context } from '../context.js';
-import { estimateShares, type Interval, SMALL_SAMPLE } from './estimate.js';
+import { districtNamesOf, estimateShares, type Interval, type Lang3, SMALL_SAMPLE } from './estimate.js';
 import { populationOf } from './opinion.js';
 import type { Period } from './situation.js';
 import { STANCES, type Stance } from './stance.js';
@@ -60,12 +60,17 @@ export function changeDirection(previous: Interval, current: Interval): Directio
 export function compareWeeks(
   previous: readonly WeekRow[],
   current: readonly WeekRow[],
-  o: { districtPopulation: Record<string, number>; channelWeights?: Record<string, number> | null },
+  o: { districtPopulation: Record<string, number>; districtNames?: Record<string, Lang3>; channelWeights?: Record<string, number> | null },
 ): QuestionChange {
   const estimate = (rows: readonly WeekRow[]) =>
     estimateShares(
       rows.map((r) => ({ answer: r.stance, district: r.district, channel: r.channel, ...(r.resident ? { weightKey: r.resident } : {}) })),
-      { answers: [...STANCES], districtPopulation: o.districtPopulation, ...(o.channelWeights ? { channelWeights: o.channelWeights } : {}) },
+      {
+        answers: [...STANCES],
+        districtPopulation: o.districtPopulation,
+        ...(o.districtNames ? { districtNames: o.districtNames } : {}),
+        ...(o.channelWeights ? { channelWeights: o.channelWeights } : {}),
+      },
     );
   const before = estimate(previous);
   const now = estimate(current);
@@ -124,7 +129,11 @@ export async function gatherOpinionChanges(ctx: Context, period: Period, languag
           channel: r.channel,
           resident: r.resident_id === null ? null : String(r.resident_id),
         }));
-    const change = compareWeeks(week(weeks.previous), week(weeks.current), { districtPopulation, channelWeights: q.channel_weights });
+    const change = compareWeeks(week(weeks.previous), week(weeks.current), {
+      districtPopulation,
+      districtNames: districtNamesOf(ctx.city.city.districts),
+      channelWeights: q.channel_weights,
+    });
     out.push({ id: Number(q.id), question: q.title[language] || q.title.ru, ...change });
   }
   return out;

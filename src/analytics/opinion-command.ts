@@ -1,11 +1,13 @@
 // `qala opinion`: the opinion estimator outside the server. Reads a question (YAML or JSON: title, keywords,
 // examples per stance) and exported messages (JSON lines: text, district, channel, time), finds the relevant ones,
 // reads their stance and prints the estimate table (or JSON). District populations come from the city's city.yaml.
+
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parse } from 'yaml';
 import { CityFile } from '../config/schema.js';
+import { districtNamesOf } from './estimate.js';
 import { estimateTable, examplesOf, QuestionSpec, type ReadMessage, summarise, titleOf } from './opinion-run.js';
 import { QuestionReader } from './stance.js';
 
@@ -69,6 +71,7 @@ export async function opinionCommand(args: string[]): Promise<void> {
   }
   const summary = summarise(read, {
     districtPopulation: population,
+    districtNames: districtNamesOf(city.districts),
     offsetMinutes: city.utc_offset_minutes,
     ...(spec.channel_weights ? { channelWeights: spec.channel_weights } : {}),
   });

@@ -3,7 +3,7 @@
 // holds; the summary (estimate, weekly trend, quotes) is computed here over plain rows, with no database.
 import { z } from 'zod';
 import { redactPersonalData } from '../privacy.js';
-import { type Estimate, estimateShares } from './estimate.js';
+import { type Estimate, estimateShares, type Lang3 } from './estimate.js';
 import { STANCES, type Stance } from './stance.js';
 
 const text = z.string().trim().min(1).max(2000);
@@ -58,11 +58,22 @@ export function weekOf(t: Date, offsetMinutes: number): string {
 
 export function summarise(
   rows: readonly ReadMessage[],
-  o: { districtPopulation: Record<string, number>; channelWeights?: Record<string, number>; offsetMinutes: number; quotes?: number },
+  o: {
+    districtPopulation: Record<string, number>;
+    districtNames?: Record<string, Lang3>;
+    channelWeights?: Record<string, number>;
+    offsetMinutes: number;
+    quotes?: number;
+  },
 ): OpinionSummary {
   const estimate = estimateShares(
     rows.map((r) => ({ answer: r.stance, district: r.district, channel: r.channel, ...(r.resident ? { weightKey: r.resident } : {}) })),
-    { answers: [...STANCES], districtPopulation: o.districtPopulation, ...(o.channelWeights ? { channelWeights: o.channelWeights } : {}) },
+    {
+      answers: [...STANCES],
+      districtPopulation: o.districtPopulation,
+      ...(o.districtNames ? { districtNames: o.districtNames } : {}),
+      ...(o.channelWeights ? { channelWeights: o.channelWeights } : {}),
+    },
   );
   const weeks = new Map<string, ReadMessage[]>();
   for (const r of rows) {

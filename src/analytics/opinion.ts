@@ -1,10 +1,12 @@
 // Opinion questions in the store: creating one (then reading the message history in batches), reading new messages
 // as they arrive (the sweep), the analyst's stance corrections (which retrain the question's model and re-read what
 // the model read), and the figures: estimate, weekly trend, quotes, and the CSV export with small cells suppressed.
+
 import type { Context } from '../context.js';
 import { AppError } from '../errors.js';
 import { type Actor, commitChange } from '../outbox/change.js';
 import type { Sweep } from '../sla/ticker.js';
+import { districtNamesOf } from './estimate.js';
 import { examplesOf, type OpinionSummary, type QuestionSpec, type ReadMessage, summarise, titleOf, weekOf } from './opinion-run.js';
 import { foldedWords, QuestionReader, type Stance, type StanceExample } from './stance.js';
 
@@ -230,6 +232,7 @@ export async function opinionOf(ctx: Context, id: number): Promise<OpinionSummar
   const rows = await readMessages(ctx, id);
   const summary = summarise(rows, {
     districtPopulation: populationOf(ctx),
+    districtNames: districtNamesOf(ctx.city.city.districts),
     offsetMinutes: ctx.city.city.utc_offset_minutes,
     ...(q.channel_weights ? { channelWeights: q.channel_weights } : {}),
   });

@@ -3,7 +3,7 @@
 // estimator (analytics/estimate.ts) and the small-cell suppression of what leaves the centre. No I/O here.
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { type Estimate, estimateShares } from '../analytics/estimate.js';
+import { districtNamesOf, type Estimate, estimateShares } from '../analytics/estimate.js';
 import type { City } from '../config/load.js';
 import type { Localized, PollOption } from '../store/schema.js';
 
@@ -85,7 +85,12 @@ export interface PollResults {
 export function pollResults(poll: Pick<PollRow, 'options'>, answers: AnswerRow[], city: City): PollResults {
   const estimate = estimateShares(
     answers.map((a) => ({ answer: a.option_id, district: a.district, channel: a.channel })),
-    { answers: poll.options.map((o) => o.id), districtPopulation: districtPopulation(city), source: POLL_NOTE },
+    {
+      answers: poll.options.map((o) => o.id),
+      districtPopulation: districtPopulation(city),
+      districtNames: districtNamesOf(city.city.districts),
+      source: POLL_NOTE,
+    },
   );
   const cells = new Map<string, { district: string | null; option_id: string; count: number }>();
   for (const a of answers) {
