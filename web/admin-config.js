@@ -4,7 +4,7 @@
 // and cross-checks as at start and lists what is wrong by path, shown beside the editor.
 
 import { sectionForm } from './admin-sections.js';
-import { ApiError, api, categories, errorText, loadReference, organisations } from './api.js';
+import { ApiError, api, categories, detailText, errorText, loadReference, organisations } from './api.js';
 import { clear, h, say } from './dom.js';
 import { formatDateTime, localName, t } from './i18n.js';
 
@@ -216,7 +216,9 @@ function table(rows, cols) {
 
 /** The server's problems by path, next to the editor they are about. */
 export function showList(ul, control, details) {
-  clear(ul).append(...details.map((d) => h('li', {}, h('code', {}, String(d.field ?? '').replace(/^body\.(value\.)?/, '') || '—'), ` ${d.message}`)));
+  clear(ul).append(
+    ...details.map((d) => h('li', {}, h('code', {}, String(d.field ?? '').replace(/^body\.(value\.)?/, '') || '—'), ` ${detailText(d)}`)),
+  );
   ul.hidden = false;
   control.setAttribute('aria-invalid', 'true');
   control.focus();

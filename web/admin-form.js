@@ -1,6 +1,6 @@
 // Form helpers shared by the admin screens: labelled fields, and the server's validation messages put next to the
 // field they are about (matched by data-path, the path the API names), the rest listed at the form's status line.
-import { ApiError, errorText } from './api.js';
+import { ApiError, detailText, errorText } from './api.js';
 import { h, say } from './dom.js';
 import { t } from './i18n.js';
 
@@ -43,10 +43,10 @@ export function showErrors(form, status, err, mapPath = (p) => p) {
     const path = mapPath(String(d.field ?? '').replace(/^body\.(value\.)?/, ''));
     const el = path ? findField(form, path) : null;
     if (!el) {
-      unplaced.push(`${path || '—'}: ${d.message}`);
+      unplaced.push(`${path || '—'}: ${detailText(d)}`);
       continue;
     }
-    const msg = h('p', { class: 'field-error', id: nextId('err') }, d.message);
+    const msg = h('p', { class: 'field-error', id: nextId('err') }, detailText(d));
     el.setAttribute('aria-invalid', 'true');
     if (!('described' in el.dataset)) el.dataset.described = el.getAttribute('aria-describedby') ?? '';
     el.setAttribute('aria-describedby', `${el.getAttribute('aria-describedby') ?? ''} ${msg.id}`.trim());

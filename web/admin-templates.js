@@ -6,10 +6,11 @@ import { api, errorText } from './api.js';
 import { clear, h, say } from './dom.js';
 import { t } from './i18n.js';
 
+// Headed by the language's name in the reader's language (a Kazakh admin reads «Орыс тілі»), as the other forms are.
 const LANGS = [
-  ['ru', 'lang.ru'],
-  ['kk', 'lang.kk'],
-  ['en', 'lang.en'],
+  ['ru', 'language.ru'],
+  ['kk', 'language.kk'],
+  ['en', 'language.en'],
 ];
 
 export async function showTemplates(body) {

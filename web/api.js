@@ -58,6 +58,27 @@ export function errorText(err) {
   return text === key ? t('error.internal') : text;
 }
 
+/**
+ * One problem of a 400's details in the page's language: the sentence for its code and parameters (admin.issue.*,
+ * lang/areas/admin.js), or the server's own words for a code this page does not know.
+ */
+export function detailText(d) {
+  const p = d?.params ?? {};
+  const list = (xs) => (Array.isArray(xs) ? xs.map((x) => (typeof x === 'string' ? x : JSON.stringify(x))).join(', ') : '');
+  const vars = { ...p, values: list(p.values), keys: list(p.keys) };
+  let key = `admin.issue.${d?.code}`;
+  if (d?.code === 'too_small' || d?.code === 'too_big') {
+    const bound = d.code === 'too_small' ? p.minimum : p.maximum;
+    vars.n = bound;
+    // An empty text where one is needed is the common case: "fill in this field", not "at least 1 character".
+    if (d.code === 'too_small' && p.origin === 'string' && bound === 1) key = 'admin.issue.required';
+    else key += `.${p.origin}${p.origin === 'number' && p.inclusive === false ? '.exclusive' : ''}`;
+  } else if (d?.code === 'invalid_type' || d?.code === 'invalid_format') key += `.${d.code === 'invalid_type' ? p.expected : p.format}`;
+  else if (d?.code === 'invalid_value' && Array.isArray(p.values) && p.values.length === 1) key += '.one';
+  const text = t(key, vars);
+  return text === key ? String(d?.message ?? '') : text;
+}
+
 // Reference data (categories, organisations, districts), loaded once, to show names in the page's language.
 const ref = { categories: new Map(), organisations: new Map(), districts: new Map(), loaded: null };
 

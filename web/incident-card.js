@@ -237,7 +237,7 @@ function history(i) {
     { class: 'history' },
     i.history.map((e) => {
       const d = e.data ?? {};
-      const actor = e.actor_type === 'user' ? t('actor.user', { id: e.actor_id }) : label('actor', e.actor_type);
+      const actor = e.actor_type === 'user' ? (e.actor_name ?? t('actor.user', { id: e.actor_id })) : label('actor', e.actor_type);
       const tickets = d.tickets ?? (d.ticket ? [d.ticket] : d.left);
       return h(
         'li',

@@ -182,7 +182,7 @@ export function history(tk) {
   const list = h('ol', { class: 'history' });
   for (const e of tk.history ?? []) {
     const d = parse(e.data);
-    const actor = e.actor_type === 'user' ? t('actor.user', { id: e.actor_id }) : label('actor', e.actor_type);
+    const actor = e.actor_type === 'user' ? (e.actor_name ?? t('actor.user', { id: e.actor_id })) : label('actor', e.actor_type);
     list.append(
       h(
         'li',
@@ -194,6 +194,8 @@ export function history(tk) {
           h('strong', {}, historyLabel(e.action)),
           d.organisation ? ` · ${names.organisation({ id: d.organisation, name: d.organisation })}` : null,
           d.template ? ` · ${label('template', d.template)}` : null,
+          // Joining, leaving, or moved by the incident's work: the incident it was, as a link to its card.
+          typeof d.incident === 'string' ? [' · ', h('a', { href: `#/staff/incident/${encodeURIComponent(d.incident)}` }, d.incident)] : null,
         ),
         // A corrected place: what the address and district were and became.
         d.address?.to !== undefined ? h('p', { class: 'meta' }, `${d.address.from ?? t('none')} → ${d.address.to ?? t('none')}`) : null,

@@ -91,10 +91,11 @@ export function startConfigPoller(ctx: Context, everyMs = 5_000): { stop(): void
   return { stop: () => clearInterval(timer) };
 }
 
-const invalid = (e: ConfigError) =>
+/** Each problem with its code and parameters, which the admin's form says in the admin's language. */
+export const invalid = (e: ConfigError) =>
   AppError.validation(
     'the configuration is not valid',
-    e.issues.map((i) => ({ field: i.path, section: i.section, message: i.message })),
+    e.issues.map((i) => ({ field: i.path, section: i.section, code: i.code, ...(i.params && { params: i.params }), message: i.message })),
   );
 
 /** Validates the city with `section` replaced (or reverted when value is null); stores and applies it. */

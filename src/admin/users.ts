@@ -58,10 +58,15 @@ const temporaryPassword = () => `${randomBytes(9).toString('base64url')}${Math.f
 const actor = (u: StaffUser) => ({ type: 'user' as const, id: String(u.id) });
 
 async function checkReferences(ctx: Context, roles: Membership[]) {
-  const details: { field: string; message: string }[] = [];
+  const details: { field: string; code: string; params: { id: string }; message: string }[] = [];
   for (const [i, m] of roles.entries()) {
     if (m.organisation && !ctx.city.organisations.some((o) => o.id === m.organisation))
-      details.push({ field: `roles.${i}.organisation`, message: `unknown organisation ${m.organisation}` });
+      details.push({
+        field: `roles.${i}.organisation`,
+        code: 'unknown_organisation',
+        params: { id: m.organisation },
+        message: `unknown organisation ${m.organisation}`,
+      });
     if (m.watch_account) {
       const a = await ctx.db
         .selectFrom('watch_accounts')
@@ -69,7 +74,13 @@ async function checkReferences(ctx: Context, roles: Membership[]) {
         .where('id', '=', m.watch_account)
         .where('active', '=', true)
         .executeTakeFirst();
-      if (!a) details.push({ field: `roles.${i}.watch_account`, message: `unknown watched account ${m.watch_account}` });
+      if (!a)
+        details.push({
+          field: `roles.${i}.watch_account`,
+          code: 'unknown_watched_account',
+          params: { id: m.watch_account },
+          message: `unknown watched account ${m.watch_account}`,
+        });
     }
   }
   if (details.length) throw AppError.validation('the roles name what does not exist', details);

@@ -1,6 +1,8 @@
-// The one place where errors become HTTP answers: { error: { code, message, details? } }.
+// The one place where errors become HTTP answers: { error: { code, message, details? } }. A request's validation
+// problems are details { field, code, params?, message }, as the configuration's are (config/load.ts issueCode).
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { issueCode } from '../config/load.js';
 import { AppError, httpStatus } from '../errors.js';
 
 export function installErrorHandler(app: FastifyInstance) {
@@ -11,6 +13,7 @@ export function installErrorHandler(app: FastifyInstance) {
     if (hasZodFastifySchemaValidationErrors(err)) {
       const details = err.validation.map((v) => ({
         field: `${err.validationContext ?? ''}${v.instancePath.replaceAll('/', '.')}`,
+        ...issueCode(v.keyword, v.params),
         message: v.message,
       }));
       return reply.status(400).send({ error: { code: 'validation', message: 'the request is not valid', details } });

@@ -68,7 +68,7 @@ export function presentStaffTicket(
   extra: {
     messages: { id: number; channel: string; direction: string; text: string; received_at: Date; location: unknown }[];
     triage: (Record<string, unknown> & { created_at: Date }) | undefined;
-    history: { at: Date; actor_type: string; actor_id: string | null; action: string; data: Record<string, unknown> }[];
+    history: { at: Date; actor_type: string; actor_id: string | null; actor_name: string | null; action: string; data: Record<string, unknown> }[];
     resident: { name: string | null; phone: string | null; email: string | null } | undefined;
     attachments: { id: number; content_type: string; filename: string | null }[];
     deliveries: {

@@ -52,12 +52,42 @@ export interface City {
   version: number;
 }
 
-/** One problem, where it is: the file or section, and the path inside it (as zod gives it). */
+/** One problem, where it is: the file or section, and the path inside it (as zod gives it); `code` and `params`
+ * say what is wrong so a form can say it in the reader's language, `message` says it in English. */
 export interface ConfigIssue {
   section: string;
   path: string;
+  code: string;
+  params?: Record<string, unknown>;
   message: string;
 }
+
+/** A problem's code and what the sentence for it names (an id, a year, a template key). */
+type Why = [code: string, params?: Record<string, unknown>];
+
+const ISSUE_PARAMS = ['origin', 'minimum', 'maximum', 'inclusive', 'expected', 'values', 'format', 'keys', 'divisor'] as const;
+
+/**
+ * A zod issue's code and the parts of it a translated sentence needs (bounds, expected type, allowed values,
+ * format), never the input itself. A refinement names its own code in `params.code`. The API's error handler reads
+ * request bodies' issues through this too, so every 400 of the API details its problems alike.
+ */
+export function issueCode(code: string, fields: Record<string, unknown> = {}): { code: string; params?: Record<string, unknown> } {
+  const own = fields.params as { code?: unknown } | undefined;
+  if (code === 'custom' && typeof own?.code === 'string') {
+    const { code: named, ...rest } = own;
+    return Object.keys(rest).length ? { code: named as string, params: rest } : { code: named as string };
+  }
+  const params: Record<string, unknown> = {};
+  for (const k of ISSUE_PARAMS) {
+    const v = fields[k];
+    if (v !== undefined) params[k] = typeof v === 'bigint' ? Number(v) : v;
+  }
+  return Object.keys(params).length ? { code, params } : { code };
+}
+
+/** The first value that occurs twice, if any. */
+const firstDuplicate = <T>(xs: readonly T[]): T | undefined => xs.find((x, i) => xs.indexOf(x) !== i);
 
 export class ConfigError extends Error {
   constructor(
@@ -103,14 +133,21 @@ async function readData(dir: string, file: string): Promise<unknown> {
   try {
     return parse(await readFile(join(dir, file), 'utf8'));
   } catch (e) {
-    throw new ConfigError(`${join(dir, file)}: ${(e as Error).message}`, [{ section: file, path: '', message: (e as Error).message }]);
+    throw new ConfigError(`${join(dir, file)}: ${(e as Error).message}`, [
+      { section: file, path: '', code: 'unreadable', message: (e as Error).message },
+    ]);
   }
 }
 
 function validate<T extends z.ZodType>(label: string, section: string, data: unknown, schema: T): z.infer<T> {
   const r = schema.safeParse(data);
   if (!r.success) {
-    const issues = r.error.issues.map((i) => ({ section, path: i.path.join('.'), message: i.message }));
+    const issues = r.error.issues.map((i) => ({
+      section,
+      path: i.path.join('.'),
+      ...issueCode(i.code, i as unknown as Record<string, unknown>),
+      message: i.message,
+    }));
     const lines = issues.slice(0, 10).map((i) => `  ${i.path || '(root)'}: ${i.message}`);
     throw new ConfigError(`${label} is invalid:\n${lines.join('\n')}`, issues);
   }
@@ -178,81 +215,139 @@ export async function assembleCity(files: CityFiles, overrides: Overrides, opts:
   const loaded = await loadRegistry(dir, opts.registry === false ? undefined : city.building_registry, configuredIds, streets);
   organisations.push(...loaded.organisations);
 
-  const problems: ConfigIssue[] = loaded.problems.map((message) => ({ section: 'city.yaml', path: 'building_registry', message }));
+  const problems: ConfigIssue[] = loaded.problems.map((message) => ({
+    section: 'city.yaml',
+    path: 'building_registry',
+    code: 'building_registry',
+    message,
+  }));
   const orgIds = new Set(organisations.map((o) => o.id));
   const catCodes = new Set(categories.map((c) => c.code));
   const districtIds = new Set(city.districts.map((d) => d.id));
-  // `at` names the section and path of a problem, so an admin's form can show it next to the field.
-  const check = (ok: boolean, message: string, at: [string, ...(string | number)[]] = ['city']) =>
-    ok || problems.push({ section: at[0], path: at.slice(1).join('.'), message });
-  check(orgIds.size === organisations.length, 'organisations.yaml: duplicate organisation id', ['organisations', 'organisations']);
-  check(catCodes.size === categories.length, 'categories.yaml: duplicate category code', ['categories', 'categories']);
-  check(orgIds.has(city.fallback_organisation), `city.yaml: fallback_organisation ${city.fallback_organisation} is not an organisation`, [
+  // `at` names the section and path of a problem, so an admin's form can show it next to the field; `why` is its
+  // code and parameters, so the form can say it in the admin's language.
+  const check = (ok: boolean, why: Why, message: string, at: [string, ...(string | number)[]] = ['city']) =>
+    ok || problems.push({ section: at[0], path: at.slice(1).join('.'), code: why[0], ...(why[1] && { params: why[1] }), message });
+  const duplicate = (xs: string[]): Why => ['duplicate_id', { id: firstDuplicate(xs) }];
+  check(orgIds.size === organisations.length, duplicate(organisations.map((o) => o.id)), 'organisations.yaml: duplicate organisation id', [
     'organisations',
     'organisations',
   ]);
+  check(catCodes.size === categories.length, duplicate(categories.map((c) => c.code)), 'categories.yaml: duplicate category code', [
+    'categories',
+    'categories',
+  ]);
+  check(
+    orgIds.has(city.fallback_organisation),
+    ['fallback_organisation', { id: city.fallback_organisation }],
+    `city.yaml: fallback_organisation ${city.fallback_organisation} is not an organisation`,
+    ['organisations', 'organisations'],
+  );
   for (const [i, o] of organisations.entries())
     if (o.parent)
-      check(orgIds.has(o.parent), `organisations.yaml: ${o.id} has unknown parent ${o.parent}`, ['organisations', 'organisations', i, 'parent']);
+      check(orgIds.has(o.parent), ['unknown_organisation', { id: o.parent }], `organisations.yaml: ${o.id} has unknown parent ${o.parent}`, [
+        'organisations',
+        'organisations',
+        i,
+        'parent',
+      ]);
   for (const [i, r] of rules.entries()) {
-    check(r.category === '*' || catCodes.has(r.category), `routing.yaml rule ${i}: unknown category ${r.category}`, [
-      'routing',
-      'rules',
+    check(
+      r.category === '*' || catCodes.has(r.category),
+      ['unknown_category', { id: r.category }],
+      `routing.yaml rule ${i}: unknown category ${r.category}`,
+      ['routing', 'rules', i, 'category'],
+    );
+    if (r.organisation)
+      check(
+        orgIds.has(r.organisation),
+        ['unknown_organisation', { id: r.organisation }],
+        `routing.yaml rule ${i}: unknown organisation ${r.organisation}`,
+        ['routing', 'rules', i, 'organisation'],
+      );
+    if (r.district)
+      check(districtIds.has(r.district), ['unknown_district', { id: r.district }], `routing.yaml rule ${i}: unknown district ${r.district}`, [
+        'routing',
+        'rules',
+        i,
+        'district',
+      ]);
+  }
+  for (const [i, t] of sla.targets.entries())
+    check(t.category === '*' || catCodes.has(t.category), ['unknown_category', { id: t.category }], `sla.yaml: unknown category ${t.category}`, [
+      'sla',
+      'targets',
       i,
       'category',
     ]);
-    if (r.organisation)
-      check(orgIds.has(r.organisation), `routing.yaml rule ${i}: unknown organisation ${r.organisation}`, ['routing', 'rules', i, 'organisation']);
-    if (r.district) check(districtIds.has(r.district), `routing.yaml rule ${i}: unknown district ${r.district}`, ['routing', 'rules', i, 'district']);
-  }
-  for (const [i, t] of sla.targets.entries())
-    check(t.category === '*' || catCodes.has(t.category), `sla.yaml: unknown category ${t.category}`, ['sla', 'targets', i, 'category']);
   check(
     sla.targets.some((t) => t.category === '*' && !t.urgency),
+    ['default_target_missing'],
     "sla.yaml: needs a default target (category '*' without urgency)",
     ['sla', 'targets'],
   );
-  check(new Set(calendars.map((c) => c.year)).size === calendars.length, 'calendar: two files for one year', ['calendar', 'years']);
+  const years = calendars.map((c) => c.year);
+  check(new Set(years).size === calendars.length, ['duplicate_year', { year: firstDuplicate(years) }], 'calendar: two files for one year', [
+    'calendar',
+    'years',
+  ]);
   for (const [i, c] of calendars.entries())
     for (const [j, d] of [...c.days_off, ...c.working_days].entries())
-      check(d.date.startsWith(`${c.year}-`), `calendar ${c.year}: ${d.date} is not in ${c.year}`, [
-        'calendar',
-        'years',
-        i,
-        j < c.days_off.length ? 'days_off' : 'working_days',
-        j < c.days_off.length ? j : j - c.days_off.length,
-        'date',
-      ]);
-  checkEscalation(escalation, { orgIds, catCodes, accounts: new Set(watchlists.accounts.map((a) => a.id)) }, (ok, msg) =>
-    check(ok, msg, ['escalation.yaml']),
+      check(
+        d.date.startsWith(`${c.year}-`),
+        ['date_outside_year', { date: d.date, year: c.year }],
+        `calendar ${c.year}: ${d.date} is not in ${c.year}`,
+        ['calendar', 'years', i, j < c.days_off.length ? 'days_off' : 'working_days', j < c.days_off.length ? j : j - c.days_off.length, 'date'],
+      );
+  checkEscalation(escalation, { orgIds, catCodes, accounts: new Set(watchlists.accounts.map((a) => a.id)) }, (ok, why, msg) =>
+    check(ok, why, msg, ['escalation.yaml']),
   );
-  for (const u of demo.users) if (u.organisation) check(orgIds.has(u.organisation), `demo.yaml: ${u.email} has unknown organisation`, ['demo.yaml']);
+  for (const u of demo.users)
+    if (u.organisation)
+      check(orgIds.has(u.organisation), ['unknown_organisation', { id: u.organisation }], `demo.yaml: ${u.email} has unknown organisation`, [
+        'demo.yaml',
+      ]);
   for (const u of demo.users)
     check(
       (u.role === 'official') === Boolean(u.watch_account) && (!u.watch_account || watchlists.accounts.some((a) => a.id === u.watch_account)),
+      ['official_watch_account', { email: u.email }],
       `demo.yaml: ${u.email}: an official needs the watch_account of a watchlists.yaml account, and only an official has one`,
       ['demo.yaml'],
     );
   for (const a of watchlists.accounts)
-    if (a.organisation) check(orgIds.has(a.organisation), `watchlists.yaml: ${a.id} has unknown organisation ${a.organisation}`, ['watchlists.yaml']);
-  check(new Set(watchlists.accounts.map((a) => a.id)).size === watchlists.accounts.length, 'watchlists.yaml: duplicate account id', [
-    'watchlists.yaml',
-  ]);
+    if (a.organisation)
+      check(
+        orgIds.has(a.organisation),
+        ['unknown_organisation', { id: a.organisation }],
+        `watchlists.yaml: ${a.id} has unknown organisation ${a.organisation}`,
+        ['watchlists.yaml'],
+      );
+  const accountIds = watchlists.accounts.map((a) => a.id);
+  check(new Set(accountIds).size === accountIds.length, duplicate(accountIds), 'watchlists.yaml: duplicate account id', ['watchlists.yaml']);
   // The question to the resident is the one message a ticket cannot do without: asking would be silent.
   for (const key of ['acknowledgement', 'acknowledgement.pending', 'question.asked'])
-    check(key in templates, `templates.yaml: missing ${key}`, ['templates', 'templates', key]);
+    check(key in templates, ['template_missing', { key }], `templates.yaml: missing ${key}`, ['templates', 'templates', key]);
   for (const key of Object.keys(templates)) {
     const [base = key, category] = key.split('@');
     if (category) {
-      check(catCodes.has(category), `templates.yaml: ${key} names unknown category ${category}`, ['templates', 'templates', key]);
-      check(base in templates, `templates.yaml: ${key} needs the general ${base} as well`, ['templates', 'templates', key]);
+      check(catCodes.has(category), ['unknown_category', { id: category }], `templates.yaml: ${key} names unknown category ${category}`, [
+        'templates',
+        'templates',
+        key,
+      ]);
+      check(base in templates, ['template_general_missing', { key, base }], `templates.yaml: ${key} needs the general ${base} as well`, [
+        'templates',
+        'templates',
+        key,
+      ]);
     }
   }
   const shapes = shapesFromGeoJson(geojson);
-  for (const s of shapes) check(districtIds.has(s.id), `${city.districts_file}: district ${s.id} is not in city.yaml`, ['city.yaml']);
+  for (const s of shapes)
+    check(districtIds.has(s.id), ['unknown_district', { id: s.id }], `${city.districts_file}: district ${s.id} is not in city.yaml`, ['city.yaml']);
   const byId = new Map(organisations.map((o) => [o.id, o.name.en]));
   const { router, problems: routingProblems } = buildRouter(rules, streets, loaded.registry, (id) => byId.get(id), opts.registry !== false);
-  problems.push(...routingProblems.map((message) => ({ section: 'routing', path: ruleIndexPath(message), message })));
+  problems.push(...routingProblems.map((message) => ({ section: 'routing', path: ruleIndexPath(message), code: 'routing_rule', message })));
   if (problems.length || !router)
     throw new ConfigError(`City configuration in ${dir} has errors:\n  ${problems.map((p) => p.message).join('\n  ')}`, problems);
 
@@ -298,20 +393,34 @@ const ruleIndexPath = (message: string) => {
 function checkEscalation(
   e: z.infer<typeof EscalationFile>,
   known: { orgIds: Set<string>; catCodes: Set<string>; accounts: Set<string> },
-  check: (ok: boolean, msg: string) => unknown,
+  check: (ok: boolean, why: Why, msg: string) => unknown,
 ) {
-  check('default' in e.chains, 'escalation.yaml: needs a chain named default');
+  check('default' in e.chains, ['default_chain_missing'], 'escalation.yaml: needs a chain named default');
   for (const [name, chain] of Object.entries(e.chains)) {
-    check(new Set(chain.steps.map((s) => s.id)).size === chain.steps.length, `escalation.yaml: chain ${name} has two steps with one id`);
+    const steps = chain.steps.map((s) => s.id);
+    check(
+      new Set(steps).size === steps.length,
+      ['duplicate_step', { chain: name, id: firstDuplicate(steps) }],
+      `escalation.yaml: chain ${name} has two steps with one id`,
+    );
     for (const s of chain.steps) {
-      for (const a of s.officials) check(known.accounts.has(a), `escalation.yaml: ${name}/${s.id} names unknown watched account ${a}`);
+      for (const a of s.officials)
+        check(known.accounts.has(a), ['unknown_watched_account', { id: a }], `escalation.yaml: ${name}/${s.id} names unknown watched account ${a}`);
       if (s.reassign_to)
-        check(known.orgIds.has(s.reassign_to), `escalation.yaml: ${name}/${s.id} reassigns to unknown organisation ${s.reassign_to}`);
+        check(
+          known.orgIds.has(s.reassign_to),
+          ['unknown_organisation', { id: s.reassign_to }],
+          `escalation.yaml: ${name}/${s.id} reassigns to unknown organisation ${s.reassign_to}`,
+        );
     }
   }
   for (const [i, o] of e.overrides.entries()) {
-    check(o.chain in e.chains, `escalation.yaml override ${i}: unknown chain ${o.chain}`);
-    check(!o.category || o.category === '*' || known.catCodes.has(o.category), `escalation.yaml override ${i}: unknown category ${o.category}`);
-    check(Boolean(o.category || o.urgency), `escalation.yaml override ${i}: names neither a category nor an urgency`);
+    check(o.chain in e.chains, ['unknown_chain', { id: o.chain }], `escalation.yaml override ${i}: unknown chain ${o.chain}`);
+    check(
+      !o.category || o.category === '*' || known.catCodes.has(o.category),
+      ['unknown_category', { id: o.category }],
+      `escalation.yaml override ${i}: unknown category ${o.category}`,
+    );
+    check(Boolean(o.category || o.urgency), ['override_without_condition'], `escalation.yaml override ${i}: names neither a category nor an urgency`);
   }
 }

@@ -10,9 +10,10 @@ export const Localized = z.object({ ru: z.string().min(1), kk: z.string().min(1)
 export type Localized = z.infer<typeof Localized>;
 const PerLanguage = <T extends z.ZodType>(t: T) => z.object({ ru: t, kk: t, en: t });
 
-const slug = z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'lowercase letters, digits, "-" or "_"');
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD');
-const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time as HH:MM');
+// Named formats: an issue says `format: "slug"` (not just a pattern), so a form can explain it in the reader's language.
+const slug = z.stringFormat('slug', /^[a-z0-9][a-z0-9_-]*$/, 'lowercase letters, digits, "-" or "_"');
+const isoDate = z.stringFormat('date', /^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD');
+const clock = z.stringFormat('time', /^([01]\d|2[0-3]):[0-5]\d$/, 'a time as HH:MM');
 
 export const Urgency = z.enum(['low', 'normal', 'high', 'critical']);
 export type Urgency = z.infer<typeof Urgency>;
@@ -131,8 +132,11 @@ export const RoutingFile = z.object({
           priority: z.number().int().default(0),
           note: z.string().optional(),
         })
-        .refine((r) => Boolean(r.organisation) !== Boolean(r.registry), 'a rule names either an organisation or a registry service')
-        .refine((r) => r.houses === undefined || r.street !== undefined, 'houses need a street'),
+        .refine((r) => Boolean(r.organisation) !== Boolean(r.registry), {
+          message: 'a rule names either an organisation or a registry service',
+          params: { code: 'rule_target' },
+        })
+        .refine((r) => r.houses === undefined || r.street !== undefined, { message: 'houses need a street', params: { code: 'houses_need_street' } }),
     )
     .min(1),
 });
@@ -225,6 +229,7 @@ const TemplateText = z
   .min(1)
   .refine((t) => [...t.matchAll(/\{(\w+)\}/g)].every((m) => (TEMPLATE_VARIABLES as readonly string[]).includes(m[1] ?? '')), {
     message: `a template may use only ${TEMPLATE_VARIABLES.map((v) => `{${v}}`).join(', ')}`,
+    params: { code: 'template_variables', variables: TEMPLATE_VARIABLES.map((v) => `{${v}}`).join(', ') },
   });
 
 export const TemplatesFile = z.object({

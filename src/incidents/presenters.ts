@@ -44,7 +44,7 @@ export function presentIncident(
   user: StaffUser,
   i: IncidentRow,
   children: TicketRow[],
-  history: { at: Date; actor_type: string; actor_id: string | null; action: string; data: Record<string, unknown> }[],
+  history: { at: Date; actor_type: string; actor_id: string | null; actor_name: string | null; action: string; data: Record<string, unknown> }[],
   /** The time now (ctx.now()): overdue by the same clock as the tickets' deadline views. */
   now: Date = new Date(),
 ) {
@@ -56,7 +56,14 @@ export function presentIncident(
     deadline: iso(city, due),
     overdue: due !== null && due.getTime() < now.getTime(),
     children: children.map((t) => presentTicketListItem(city, t, lang, now)),
-    history: history.map((h) => ({ at: iso(city, h.at), actor_type: h.actor_type, actor_id: h.actor_id, action: h.action, data: h.data })),
+    history: history.map((h) => ({
+      at: iso(city, h.at),
+      actor_type: h.actor_type,
+      actor_id: h.actor_id,
+      actor_name: h.actor_name,
+      action: h.action,
+      data: h.data,
+    })),
     actions: i.dissolved_at ? [] : allowedIncidentActions(i.status).filter((a) => mayAct(user, i, children, a)),
     may: {
       // Only an open incident takes more tickets; a finished one is reopened first.

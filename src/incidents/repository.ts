@@ -4,6 +4,7 @@ import { type Selectable, sql, type Transaction } from 'kysely';
 import type { Database } from '../store/db.js';
 import type { DB, IncidentsTable } from '../store/schema.js';
 import { OPEN_STATUSES } from '../tickets/lifecycle.js';
+import { history } from '../tickets/repository.js';
 import { addressKey } from '../triage/duplicates/place.js';
 import type { Candidate, GroupingConfig } from './grouping.js';
 
@@ -136,9 +137,7 @@ export function childrenOf(db: Database, number: string) {
   return db.selectFrom('tickets').selectAll().where('incident_id', '=', number).orderBy('created_at').orderBy('id').execute();
 }
 
-export function incidentHistory(db: Database, number: string) {
-  return db.selectFrom('audit_log').selectAll().where('entity_type', '=', 'incident').where('entity_id', '=', number).orderBy('id').execute();
-}
+export const incidentHistory = (db: Database, number: string) => history(db, number, 'incident');
 
 export interface IncidentFilter {
   status?: string[] | undefined;

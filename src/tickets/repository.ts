@@ -142,8 +142,18 @@ export function conversation(db: Database, ticketId: number) {
     .execute();
 }
 
-export function history(db: Database, number: string) {
-  return db.selectFrom('audit_log').selectAll().where('entity_type', '=', 'ticket').where('entity_id', '=', number).orderBy('id').execute();
+/** A ticket's (or an incident's) audit rows, each with the name of the staff member who acted: staff see each
+ * other's names. */
+export function history(db: Database, number: string, entity: 'ticket' | 'incident' = 'ticket') {
+  return db
+    .selectFrom('audit_log as a')
+    .leftJoin('users as u', (j) => j.on('a.actor_type', '=', 'user').on(sql`u.id::text`, '=', sql.ref('a.actor_id')))
+    .selectAll('a')
+    .select('u.name as actor_name')
+    .where('a.entity_type', '=', entity)
+    .where('a.entity_id', '=', number)
+    .orderBy('a.id')
+    .execute();
 }
 
 export function triageOf(db: Database, messageId: number) {

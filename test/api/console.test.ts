@@ -129,6 +129,9 @@ describe('a reply to the resident', () => {
     expect(sent?.payload).toMatchObject({ language: 'kk', text: chosen.text, based_on: 'status.in_progress' });
     const card = await c.api(`/api/v1/tickets/${number}`, { token: operator });
     expect(card.body.history.map((h: { action: string }) => h.action)).toContain('ticket.reply');
+    // Staff see who acted by name.
+    const me = await c.ctx.db.selectFrom('users').select('name').where('email', '=', 'operator1@qala.demo').executeTakeFirstOrThrow();
+    expect(card.body.history.find((h: { action: string }) => h.action === 'ticket.reply')).toMatchObject({ actor_type: 'user', actor_name: me.name });
     // The web channel's reply lands in the conversation once the relay delivered it.
     await waitFor('the reply in the conversation', async () => {
       const t = await c.api(`/api/v1/tickets/${number}`, { token: operator });
