@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { escalationSweep } from '../../src/sla/escalation.js';
 import { sweepOnce } from '../../src/sla/ticker.js';
 import { startTestCentre, type TestCentre, waitFor } from '../centre.js';
+import { readEvents as readSse } from '../sse.js';
 
 let c: TestCentre;
 let operator: string;
@@ -213,50 +214,8 @@ describe('corrections feed learning', () => {
   });
 });
 
-/** Reads Server-Sent Events until `until` holds for the events so far, or `ms` pass. */
-async function readEvents(
-  token: string,
-  until: (events: Ev[]) => boolean,
-  opts: { lastEventId?: string; ms?: number; started?: () => Promise<void> } = {},
-) {
-  const ac = new AbortController();
-  const headers: Record<string, string> = { authorization: `Bearer ${token}`, accept: 'text/event-stream' };
-  if (opts.lastEventId) headers['last-event-id'] = opts.lastEventId;
-  const res = await fetch(`${c.url}/api/v1/events`, { headers, signal: ac.signal });
-  expect(res.status).toBe(200);
-  expect(res.headers.get('content-type')).toContain('text/event-stream');
-  const events: Ev[] = [];
-  const timer = setTimeout(() => ac.abort(), opts.ms ?? 15_000);
-  const reader = (res.body as ReadableStream<Uint8Array>).getReader();
-  const decoder = new TextDecoder();
-  let buffer = '';
-  let started = false;
-  try {
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      buffer += decoder.decode(value, { stream: true });
-      for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
-        const block = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        const id = /^id: (\d+)$/m.exec(block)?.[1];
-        const data = /^data: (.*)$/m.exec(block)?.[1];
-        if (data) events.push({ ...JSON.parse(data), id: Number(id) });
-      }
-      if (!started && opts.started) {
-        started = true;
-        await opts.started();
-      }
-      if (until(events)) break;
-    }
-  } catch {
-    // aborted at the time limit: the caller's expectations tell what was missing
-  } finally {
-    clearTimeout(timer);
-    ac.abort();
-  }
-  return events;
-}
+const readEvents = (token: string, until: (events: Ev[]) => boolean, opts: Parameters<typeof readSse>[3] = {}) =>
+  readSse<Ev>(c.url, token, until, opts);
 type Ev = { id: number; type: string; number: string; action: string; status: string; organisation: string | null; [k: string]: unknown };
 
 describe('live events', () => {

@@ -4,7 +4,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spikeSweep } from '../../src/analytics/spike-sweep.js';
 import { sweepOnce } from '../../src/sla/ticker.js';
-import { startTestCentre, type TestCentre } from '../centre.js';
+import { startTestCentre, storeTriaged, type TestCentre } from '../centre.js';
+import { readEvents as readSse } from '../sse.js';
 
 const HOUR = 3_600_000;
 const CELL = { category: 'SEWR', district: 'saraishyk' };
@@ -14,83 +15,25 @@ const tokens: Record<'supervisor' | 'akim' | 'executor', string> = { supervisor:
 
 type Ev = { id: number; type: string; number: string; action: string; [k: string]: unknown };
 
-/** Reads the stream until `until` holds for the events so far (or 20 s pass); `started` runs once the stream is open. */
-async function readEvents(token: string, until: (events: Ev[]) => boolean, opts: { lastEventId?: string; started?: () => Promise<void> } = {}) {
-  const ac = new AbortController();
-  const headers: Record<string, string> = { authorization: `Bearer ${token}`, accept: 'text/event-stream' };
-  if (opts.lastEventId) headers['last-event-id'] = opts.lastEventId;
-  const res = await fetch(`${c.url}/api/v1/events`, { headers, signal: ac.signal });
-  expect(res.status).toBe(200);
-  const events: Ev[] = [];
-  const timer = setTimeout(() => ac.abort(), 20_000);
-  const reader = (res.body as ReadableStream<Uint8Array>).getReader();
-  const decoder = new TextDecoder();
-  let buffer = '';
-  let started = false;
-  try {
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      buffer += decoder.decode(value, { stream: true });
-      for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
-        const block = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        const id = /^id: (\d+)$/m.exec(block)?.[1];
-        const data = /^data: (.*)$/m.exec(block)?.[1];
-        if (data) events.push({ ...JSON.parse(data), id: Number(id) });
-      }
-      if (!started && opts.started) {
-        started = true;
-        await opts.started();
-      }
-      if (until(events)) break;
-    }
-  } catch {
-    // aborted at the time limit: the caller's expectations tell what was missing
-  } finally {
-    clearTimeout(timer);
-    ac.abort();
-  }
-  return events;
-}
+const readEvents = (token: string, until: (events: Ev[]) => boolean, opts: Parameters<typeof readSse>[3] = {}) =>
+  readSse<Ev>(c.url, token, until, { ms: 20_000, ...opts });
 
 /** Twelve messages from twelve residents in the last hour, triaged into one cell that has no history. */
 async function plantBurst(now: Date) {
   const db = c.ctx.db;
   for (let i = 0; i < 12; i++) {
     const resident = await db.insertInto('residents').values({ name: 'Айгерім Сырымова', phone: PHONE }).returning('id').executeTakeFirstOrThrow();
-    const { id } = await db
-      .insertInto('messages')
-      .values({
+    await storeTriaged(
+      db,
+      {
         channel: 'telegram',
         external_id: `spike-events-${i}`,
-        direction: 'in',
         text: `Канализация течёт во двор, Сарайшык 5, кв. ${i + 1}, звоните ${PHONE}`,
         resident_id: resident.id,
         received_at: new Date(now.getTime() - HOUR + i * 60_000),
-        stage: 'done',
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    await db
-      .insertInto('message_triage')
-      .values({
-        message_id: id,
-        engine: 'test',
-        language: 'ru',
-        kind: 'complaint',
-        category: CELL.category,
-        confidence: 0.9,
-        sentiment: 'negative',
-        urgency: 'normal',
-        address: null,
-        lat: null,
-        lon: null,
-        district: CELL.district,
-        dup_signature: null,
-        explanation: JSON.stringify({}),
-      })
-      .execute();
+      },
+      { ...CELL, language: 'ru' },
+    );
   }
 }
 

@@ -7,8 +7,8 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { detectSpikes } from '../../src/analytics/spike-sweep.js';
-import { startTestCentre, type TestCentre, waitFor } from '../centre.js';
-import { CHROMIUM_ARGS, unnamed, words } from './helpers.js';
+import { startTestCentre, storeTriaged, type TestCentre, waitFor } from '../centre.js';
+import { CHROMIUM_ARGS, signIn, unnamed, watchPage, words } from './helpers.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const SHOTS = process.env.QALA_SCREENSHOTS ?? '/tmp/shots';
@@ -43,15 +43,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the analytics screens in a browser', () 
   const problems: string[] = [];
   const outside: string[] = [];
 
-  const watch = (p: Page) => {
-    p.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-    p.on('console', (m) => {
-      if (m.type() === 'error' && !/status of 40[134]/.test(m.text())) problems.push(`console: ${m.text()}`);
-    });
-    p.on('request', (r) => {
-      if (!r.url().startsWith(centre.url) && !r.url().startsWith('data:') && !r.url().startsWith('blob:')) outside.push(r.url());
-    });
-  };
+  const watch = (p: Page) => watchPage(p, centre.url, problems, outside);
   const api = async (path: string) => {
     const r = await centre.api(path, { token });
     expect(r.status, r.text).toBe(200);
@@ -124,33 +116,15 @@ describe.skipIf(!existsSync(CHROMIUM))('the analytics screens in a browser', () 
     const now = Date.now();
     for (let day = 1; day <= 56; day++)
       for (const [i, text] of ORDINARY.entries()) {
-        const { id } = await centre.ctx.db
-          .insertInto('messages')
-          .values({
-            channel: 'web',
+        await storeTriaged(
+          centre.ctx.db,
+          {
             external_id: `analytics-history-${day}-${i}`,
-            direction: 'in',
             text,
             received_at: new Date(now - day * 24 * HOUR - ((day * 7 + i * 4) % 12) * HOUR),
-            stage: 'done',
-          })
-          .returning('id')
-          .executeTakeFirstOrThrow();
-        await centre.ctx.db
-          .insertInto('message_triage')
-          .values({
-            message_id: id,
-            engine: 'history',
-            language: i === 1 ? 'kk' : 'ru',
-            kind: 'complaint',
-            category: burstCell.category,
-            confidence: 0.9,
-            sentiment: 'negative',
-            urgency: 'normal',
-            district: burstCell.district,
-            explanation: '{}',
-          })
-          .execute();
+          },
+          { ...burstCell, language: i === 1 ? 'kk' : 'ru', engine: 'history' },
+        );
       }
 
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
@@ -158,15 +132,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the analytics screens in a browser', () 
     page = await context.newPage();
     watch(page);
     await mkdir(SHOTS, { recursive: true });
-    await page.goto(centre.url);
-    await page.evaluate(() => localStorage.setItem('qala.lang', 'kk'));
-    await page.reload();
-    await page.locator('body[data-ready]').waitFor();
-    await page.goto(`${centre.url}/#/staff`);
-    await page.locator('#l-email').fill('supervisor@qala.demo');
-    await page.locator('#l-password').fill('demo-password-1');
-    await page.locator('#login-form button[type=submit]').click();
-    await page.locator('#staff-area:not([hidden])').waitFor();
+    await signIn(page, centre.url, 'supervisor@qala.demo', 'kk');
     w = await words(page);
   }, 240_000);
   afterEach(async (t) => {

@@ -46,3 +46,28 @@ export const unnamed = (page: Page) =>
       })
       .map((el) => el.outerHTML.slice(0, 120)),
   );
+
+/** Collects page errors, console errors (other than the 401/403/404 the app answers itself) and requests that leave
+ * `origin` (data: and blob: URLs stay on the page). */
+export function watchPage(page: Page, origin: string, problems: string[], outside: string[] = []): void {
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !/status of 40[134]/.test(m.text())) problems.push(`console: ${m.text()}`);
+  });
+  page.on('request', (r) => {
+    if (!r.url().startsWith(origin) && !r.url().startsWith('data:') && !r.url().startsWith('blob:')) outside.push(r.url());
+  });
+}
+
+/** Opens the centre in `lang` (remembered as the reader's choice) and signs a demo account in at #/staff. */
+export async function signIn(page: Page, origin: string, email: string, lang: 'ru' | 'kk' | 'en'): Promise<void> {
+  await page.goto(origin);
+  await page.evaluate((l) => localStorage.setItem('qala.lang', l), lang);
+  await page.reload();
+  await page.locator('body[data-ready]').waitFor();
+  await page.goto(`${origin}/#/staff`);
+  await page.locator('#l-email').fill(email);
+  await page.locator('#l-password').fill('demo-password-1');
+  await page.locator('#login-form button[type=submit]').click();
+  await page.locator('#staff-area:not([hidden])').waitFor();
+}

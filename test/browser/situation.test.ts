@@ -6,7 +6,7 @@ import { mkdir } from 'node:fs/promises';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestCentre, type TestCentre } from '../centre.js';
-import { CHROMIUM_ARGS, unnamed, words } from './helpers.js';
+import { CHROMIUM_ARGS, signIn, unnamed, watchPage, words } from './helpers.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const SHOTS = process.env.QALA_SCREENSHOTS ?? '/tmp/shots';
@@ -23,23 +23,9 @@ describe.skipIf(!existsSync(CHROMIUM))('the situation centre in a browser', () =
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
     const context = await browser.newContext({ viewport: { width: 1300, height: 900 }, locale: 'kk-KZ' });
     page = await context.newPage();
-    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-    page.on('console', (m) => {
-      if (m.type() === 'error' && !/status of 40[134]/.test(m.text())) problems.push(`console: ${m.text()}`);
-    });
-    page.on('request', (r) => {
-      if (!r.url().startsWith(centre.url) && !r.url().startsWith('data:')) outside.push(r.url());
-    });
+    watchPage(page, centre.url, problems, outside);
     await mkdir(SHOTS, { recursive: true });
-    await page.goto(centre.url);
-    await page.evaluate(() => localStorage.setItem('qala.lang', 'kk'));
-    await page.reload();
-    await page.locator('body[data-ready]').waitFor();
-    await page.goto(`${centre.url}/#/staff`);
-    await page.locator('#l-email').fill('supervisor@qala.demo');
-    await page.locator('#l-password').fill('demo-password-1');
-    await page.locator('#login-form button[type=submit]').click();
-    await page.locator('#staff-area:not([hidden])').waitFor();
+    await signIn(page, centre.url, 'supervisor@qala.demo', 'kk');
   }, 120_000);
   afterAll(async () => {
     await browser?.close();

@@ -8,8 +8,8 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spikeSweep } from '../../src/analytics/spike-sweep.js';
 import { sweepOnce } from '../../src/sla/ticker.js';
-import { startTestCentre, type TestCentre } from '../centre.js';
-import { CHROMIUM_ARGS, unnamed, words } from './helpers.js';
+import { startTestCentre, storeTriaged, type TestCentre } from '../centre.js';
+import { CHROMIUM_ARGS, signIn, unnamed, watchPage, words } from './helpers.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const SHOTS = process.env.QALA_SCREENSHOTS ?? '/tmp/shots';
@@ -27,38 +27,17 @@ describe.skipIf(!existsSync(CHROMIUM))('a spike alert in the situation centre', 
     const db = centre.ctx.db;
     for (let i = 0; i < 10; i++) {
       const resident = await db.insertInto('residents').values({ name: 'Ерлан Сейітов' }).returning('id').executeTakeFirstOrThrow();
-      const { id } = await db
-        .insertInto('messages')
-        .values({
+      await storeTriaged(
+        db,
+        {
           channel: 'telegram',
           external_id: `spike-live-${i}`,
-          direction: 'in',
           text: `Жарық жоқ, Нұра ауданы, ${i + 1}-үй`,
           resident_id: resident.id,
           received_at: new Date(now.getTime() - HOUR + i * 60_000),
-          stage: 'done',
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      await db
-        .insertInto('message_triage')
-        .values({
-          message_id: id,
-          engine: 'test',
-          language: 'kk',
-          kind: 'complaint',
-          category: CELL.category,
-          confidence: 0.9,
-          sentiment: 'negative',
-          urgency: 'normal',
-          address: null,
-          lat: null,
-          lon: null,
-          district: CELL.district,
-          dup_signature: null,
-          explanation: JSON.stringify({}),
-        })
-        .execute();
+        },
+        { ...CELL, language: 'kk' },
+      );
     }
   }
 
@@ -67,20 +46,9 @@ describe.skipIf(!existsSync(CHROMIUM))('a spike alert in the situation centre', 
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
     const context = await browser.newContext({ viewport: { width: 1300, height: 900 }, locale: 'kk-KZ' });
     page = await context.newPage();
-    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-    page.on('console', (m) => {
-      if (m.type() === 'error' && !/status of 40[134]/.test(m.text())) problems.push(`console: ${m.text()}`);
-    });
+    watchPage(page, centre.url, problems);
     await mkdir(SHOTS, { recursive: true });
-    await page.goto(centre.url);
-    await page.evaluate(() => localStorage.setItem('qala.lang', 'kk'));
-    await page.reload();
-    await page.locator('body[data-ready]').waitFor();
-    await page.goto(`${centre.url}/#/staff`);
-    await page.locator('#l-email').fill('supervisor@qala.demo');
-    await page.locator('#l-password').fill('demo-password-1');
-    await page.locator('#login-form button[type=submit]').click();
-    await page.locator('#staff-area:not([hidden])').waitFor();
+    await signIn(page, centre.url, 'supervisor@qala.demo', 'kk');
   }, 120_000);
   afterAll(async () => {
     await browser?.close();
