@@ -1,7 +1,8 @@
 // The operator console's inbox: every channel in one list with its filters (kept in the URL hash, so a view can be
 // bookmarked: #/staff/list?status=new&q=…), full-text search, deadline or arrival order, paging with counts, a
 // row selection the keyboard moves (console-keys.js), and live updates (live.js): a changed ticket's row changes in
-// place, a new ticket appears without reloading the page.
+// place, a new ticket appears without reloading the page. On a phone the filters fold behind one button (the search
+// stays out) and each ticket's row becomes a small card (staff.css), so the queue starts on the first screen.
 import { ApiError, api, categories, errorText, loadReference, names, organisations } from './api.js';
 import { $, clear, h, say, statusBadge } from './dom.js';
 import { formatDateTime, label, localName, t } from './i18n.js';
@@ -9,6 +10,9 @@ import { onLiveState, subscribe } from './live.js';
 
 const FIELDS = ['q', 'status', 'attention', 'channel', 'category', 'district', 'organisation', 'urgency', 'language', 'sort'];
 const OPEN = 'new,assigned,in_progress,waiting,reopened';
+/** The filters that fold away on a phone: all but the search; the order of the list is not counted as a filter. */
+const FOLDED = FIELDS.filter((f) => f !== 'q');
+const COUNTED = FOLDED.filter((f) => f !== 'sort');
 const PAGE = 50;
 const state = {
   tickets: [],
@@ -92,6 +96,7 @@ export async function loadList({ more = false } = {}) {
   lastList = location.hash.includes('?') ? location.hash : `#/staff/list?${p}`;
   await fillReference();
   toForm(p);
+  showActiveCount(p);
   const q = new URLSearchParams([...p].filter(([, v]) => v !== ''));
   state.offset = more ? state.tickets.length : 0;
   q.set('limit', String(PAGE));
@@ -119,6 +124,8 @@ export function applyFilters() {
 
 // District and channel go on a second line under the address and the number, so the table fits a laptop screen.
 const COLUMNS = ['number', 'status', 'category', 'address', 'organisation', 'urgency', 'created', 'deadline'];
+/** Cells that say what they are when a phone shows a row as a card without the table's head (staff.css). */
+const LABELLED = new Set(['organisation', 'created', 'deadline']);
 
 function cells(tk) {
   return {
@@ -148,7 +155,14 @@ function row(tk) {
   return h(
     'tr',
     { 'data-row': tk.number, class: classes || null, 'aria-selected': String(tk.number === state.selected) },
-    COLUMNS.map((k) => h(k === 'number' ? 'th' : 'td', k === 'number' ? { scope: 'row' } : {}, c[k])),
+    COLUMNS.map((k) =>
+      h(
+        k === 'number' ? 'th' : 'td',
+        { scope: k === 'number' ? 'row' : null, 'data-col': k },
+        LABELLED.has(k) ? h('span', { class: 'cell-label', i18n: `col.${k}` }) : null,
+        c[k],
+      ),
+    ),
   );
 }
 
@@ -219,7 +233,37 @@ function follow() {
   });
 }
 
+/**
+ * Wraps the filters of index.html (all but the search) and their buttons in a panel behind a button that says how
+ * many are set. On a wide screen the button is not shown and the panel lays its fields out as before (staff.css);
+ * the panel follows its button in the page, so the reading order stays that of the screen.
+ */
+function foldFilters() {
+  const fields = FOLDED.map((f) => form().elements.namedItem(f)?.closest('.field')).filter(Boolean);
+  // Refresh and reset go with the filters they apply; the list follows changes live, and Enter in the search submits.
+  const buttons = [$('[type=submit]', form()), $('[data-reset-filters]', form())].filter(Boolean);
+  const toggle = h(
+    'button',
+    { type: 'button', class: 'secondary filters-toggle', 'aria-expanded': 'false', 'aria-controls': 'filter-panel', 'data-filters-toggle': '' },
+    // One child, so that the button's flex box keeps the space before the count.
+    h('span', {}, h('span', { i18n: 'console.filters' }), h('span', { 'data-filters-count': '' })),
+  );
+  const panel = h('div', { id: 'filter-panel', class: 'filter-panel' });
+  fields[0].before(toggle, panel);
+  panel.append(...fields, ...buttons);
+  toggle.addEventListener('click', () => toggle.setAttribute('aria-expanded', String(toggle.getAttribute('aria-expanded') !== 'true')));
+}
+
+/** How many filters narrow the list shown (a status other than "open" counts), on the folded panel's button. */
+function showActiveCount(p) {
+  const n = COUNTED.filter((f) => (f === 'status' ? (p.get(f) ?? '') !== OPEN : Boolean(p.get(f)))).length;
+  const count = $('[data-filters-count]', form());
+  count.dataset.filtersCount = String(n);
+  count.textContent = n ? ` (${n})` : '';
+}
+
 export function initList() {
+  foldFilters();
   form().addEventListener('submit', (e) => {
     e.preventDefault();
     applyFilters();

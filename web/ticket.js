@@ -1,11 +1,11 @@
 // One ticket for staff: loads it, lays out its card (sections in ticket-sections.js, internal notes in ticket-notes.js)
 // and runs the actions the user may take, each with the fields it needs (a question, a reason, a note and proof photos).
-import { ApiError, api, categories, errorText, loadReference, organisations } from './api.js';
+import { ApiError, api, categories, errorText, loadReference, organisations, session } from './api.js';
 import { clearProblems, FormProblem, showProblem } from './appeal-form.js';
 import { districts, listHash } from './console-list.js';
 import { correctionsSection, replySection, TYPED_HERE } from './console-reply.js';
 import { $, clear, h, say, statusBadge } from './dom.js';
-import { label, localName, t } from './i18n.js';
+import { formatDateTime, label, lang, localName, t } from './i18n.js';
 import { subscribe } from './live.js';
 import { incidentSection, TYPED_INCIDENT } from './ticket-incident.js';
 import { notesSection, photoField, readPhotos } from './ticket-notes.js';
@@ -24,6 +24,8 @@ export function onAuthLost(f) {
 }
 
 const root = () => $('#staff-ticket');
+/** Below this width the card is one column (staff.css, .ticket-grid). */
+const ONE_COLUMN = matchMedia('(max-width: 899.98px)');
 
 export async function showTicket(number) {
   Object.assign(state, { number, ticket: null, pending: null, notice: null });
@@ -239,6 +241,36 @@ function actions(tk) {
   );
 }
 
+/** The deadline under the number, in the operator's terms said by the server (the same as in the details). */
+function due(tk) {
+  const view = tk.deadline_view;
+  return h(
+    'p',
+    { class: 'ticket-due', 'data-due': view?.state ?? '' },
+    h('strong', { i18n: 'ticket.due' }),
+    ' ',
+    formatDateTime(tk.deadline),
+    view ? h('span', { class: `badge deadline-${view.state}` }, view.operator[lang()] ?? view.operator.ru) : null,
+  );
+}
+
+/**
+ * Where the Actions go. An executor, and anyone on a one-column screen, has them first, right under the number,
+ * status and deadline; otherwise they head the second column. The section is moved in the page rather than by CSS
+ * `order`, so a screen reader meets it where the eye does; on a change of width it moves (with what is typed in it).
+ */
+function placeActions() {
+  const actionsSection = $('#t-actions', root())?.closest('section');
+  if (!actionsSection) return;
+  const first = (session.user?.roles ?? []).includes('executor') || ONE_COLUMN.matches;
+  const col = $(first ? '[data-col="main"]' : '[data-col="side"]', root());
+  if (col.firstElementChild === actionsSection) return;
+  const active = actionsSection.contains(document.activeElement) ? document.activeElement : null;
+  col.prepend(actionsSection);
+  active?.focus({ preventScroll: true });
+}
+ONE_COLUMN.addEventListener('change', placeActions);
+
 function render() {
   const el = clear(root());
   const tk = state.ticket;
@@ -248,20 +280,21 @@ function render() {
   if (!tk) return el.append(notice);
   el.append(
     h('div', { class: 'title-row' }, h('h1', { 'data-number': '' }, t('ticket.title', { number: tk.number })), statusBadge(tk.status)),
+    due(tk),
     notice,
     h(
       'div',
       { class: 'ticket-grid' },
       h(
         'div',
-        { class: 'col' },
+        { class: 'col', 'data-col': 'main' },
         section('t-details', 'ticket.details', details(tk)),
         conversation(tk),
         notesSection(tk, { reload: afterNote, onAuthLost: () => state.onAuthLost() }),
       ),
       h(
         'div',
-        { class: 'col' },
+        { class: 'col', 'data-col': 'side' },
         actions(tk),
         incidentSection(tk, { done: afterNote, reload, onAuthLost: () => state.onAuthLost() }),
         replySection(tk, { done: afterNote, onAuthLost: () => state.onAuthLost() }),
@@ -273,4 +306,5 @@ function render() {
       ),
     ),
   );
+  placeActions();
 }
