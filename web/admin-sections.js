@@ -1,10 +1,10 @@
-// Field-by-field editors of configuration sections for administrators who are not programmers: organisations as a
-// table of rows, SLA targets as a category × urgency grid of durations, calendars as lists of dates, routing rules
-// as an ordered list. Each edits the section's value in the shape of its file (what the JSON editor sends; fields a
-// form does not show are kept as loaded) and saves it through the same PUT; the server's problems, named by path,
-// are put next to the field of that path (admin-form.js). Categories stay JSON-only (admin-config.js).
+// Field-by-field editors of configuration sections for administrators who are not programmers: organisations and
+// categories as tables of rows, SLA targets as a category × urgency grid of durations, calendars as lists of dates,
+// routing rules as an ordered list. Each edits the section's value in the shape of its file (what the JSON editor
+// sends; fields a form does not show are kept as loaded) and saves it through the same PUT; the server's problems,
+// named by path, are put next to the field of that path (admin-form.js).
 import { clearErrors, showErrors } from './admin-form.js';
-import { api, categories, organisations } from './api.js';
+import { ApiError, api, categories, organisations } from './api.js';
 import { clear, h, say } from './dom.js';
 import { label, localName, t } from './i18n.js';
 
@@ -54,6 +54,11 @@ export async function sectionForm(section, value, host) {
       await api(`/admin/config/${section}`, { method: 'PUT', body: { value: model } });
       await host.saved();
     } catch (err) {
+      // An editor may re-address problems the server names elsewhere (another section, a row it has left out).
+      if (editor.placeDetails && err instanceof ApiError && err.details.length) {
+        err.details = editor.placeDetails(err.details);
+        draw();
+      }
       showErrors(form, status, err, editor.mapPath);
     } finally {
       save.disabled = false;
@@ -493,6 +498,265 @@ function yearBox(y, i, draw) {
   );
 }
 
+// ── Categories ────────────────────────────────────────────────────────────────────────────────────────────────────
+
+/** A list typed with commas, semicolons or one item a line, as the file's array. */
+const words = (v) =>
+  v
+    .split(/[,;\n]/)
+    .map((w) => w.trim())
+    .filter(Boolean);
+
+/** Rows enough for a list of keywords to be read without scrolling, within reason. */
+const lines = (xs) => Math.min(8, Math.max(3, Math.ceil(xs.join(', ').length / 40)));
+
+function area(props, value, write) {
+  const el = h('textarea', { spellcheck: 'false', ...props });
+  el.value = value ?? '';
+  el.addEventListener('input', () => write(el.value));
+  return el;
+}
+
+/** Where a removed category is still named: the sections of the server's cross-checks, by their count. */
+function usedIn(details) {
+  const count = new Map();
+  for (const d of details) {
+    const where = ['routing', 'sla', 'templates'].includes(d.section) ? d.section : 'other';
+    count.set(where, (count.get(where) ?? 0) + 1);
+  }
+  return [...count].map(([where, n]) => t(`admin.cat.used.${where}`, { n })).join('; ');
+}
+
+function categoriesEditor(model) {
+  // The rows shown: a category removed stays, struck through, until the save, so that a refusal (routing rules,
+  // SLA targets or templates still name it) can be said beside it. What is sent leaves it out.
+  const rows = [...model.categories];
+  const existing = new WeakSet(rows);
+  const removed = new WeakSet();
+  const open = new WeakSet();
+  const kept = () => rows.filter((c) => !removed.has(c));
+  const name = (c, j) => localName(c.name) || c.code || String(j + 1);
+  const langCol = (key, l) => t(key, { lang: t(`language.${l}`) });
+  const columns = [
+    ['code', t('admin.col.code')],
+    ['group', t('admin.col.group')],
+    ...LANGS.map((l) => [`name-${l}`, langCol('admin.cat.name', l)]),
+    ['actions', t('admin.actions')],
+  ];
+  const cell = (key, ...content) => h('td', { 'data-label': columns.find(([k]) => k === key)?.[1] }, ...content);
+
+  function more(c, j) {
+    const at = `categories.${j}`;
+    const lang = (l) => {
+      const d = `cat-${j}-description-${l}`;
+      const k = `cat-${j}-keywords-${l}`;
+      return h(
+        'div',
+        { class: 'cat-lang' },
+        h('label', { for: d }, langCol('admin.cat.description', l)),
+        area({ id: d, rows: 2, lang: l, 'data-path': `${at}.description.${l}` }, c.description[l], (v) => {
+          c.description[l] = v.trim();
+        }),
+        h('label', { for: k }, langCol('admin.cat.keywords', l)),
+        area(
+          { id: k, rows: lines(c.keywords[l]), lang: l, 'data-path': `${at}.keywords.${l}`, 'aria-describedby': 'cat-keywords-hint' },
+          c.keywords[l].join(', '),
+          (v) => {
+            c.keywords[l] = words(v);
+          },
+        ),
+      );
+    };
+    return h(
+      'tr',
+      { class: 'cat-more', id: `cat-more-${j}`, hidden: !open.has(c) },
+      h('td', { colspan: columns.length + 1 }, h('div', { class: 'cat-langs' }, LANGS.map(lang))),
+    );
+  }
+
+  function row(c, j, draw) {
+    const at = `categories.${j}`;
+    c.name ??= { ru: '', kk: '', en: '' };
+    c.description ??= { ru: '', kk: '', en: '' };
+    c.keywords ??= { ru: [], kk: [], en: [] };
+    if (removed.has(c)) {
+      return h(
+        'tr',
+        { class: 'cat-row removed', 'data-category': c.code },
+        rowHead('cat', j),
+        cell('code', h('code', {}, c.code)),
+        cell('group', c.group),
+        LANGS.map((l) => cell(`name-${l}`, h('span', { class: 'cat-name', lang: l }, c.name[l]))),
+        cell(
+          'actions',
+          h(
+            'div',
+            { class: 'cat-actions' },
+            h('span', { class: 'muted small', i18n: 'admin.cat.removed' }),
+            h(
+              'button',
+              {
+                type: 'button',
+                class: 'secondary small',
+                'aria-label': t('admin.cat.restore_of', { name: name(c, j) }),
+                'data-path': `${at}.removed`,
+                on: {
+                  click: () => {
+                    removed.delete(c);
+                    draw(`[data-path="${at}.group"]`);
+                  },
+                },
+              },
+              t('admin.cat.restore'),
+            ),
+          ),
+        ),
+      );
+    }
+    const code = existing.has(c)
+      ? h('code', {}, c.code)
+      : input(
+          { ...labelled('cat', 'code', j), 'data-path': `${at}.code`, spellcheck: 'false', size: 8, maxlength: 8, autocapitalize: 'characters' },
+          c.code,
+          (v) => {
+            c.code = v.trim().toUpperCase();
+          },
+        );
+    const shown = open.has(c);
+    return h(
+      'tr',
+      { class: 'cat-row', 'data-category': c.code ?? '' },
+      rowHead('cat', j),
+      cell('code', code),
+      cell(
+        'group',
+        input({ ...labelled('cat', 'group', j), 'data-path': `${at}.group`, list: 'cat-groups', spellcheck: 'false', size: 12 }, c.group, (v) => {
+          c.group = v.trim();
+        }),
+      ),
+      LANGS.map((l) =>
+        cell(
+          `name-${l}`,
+          input({ ...labelled('cat', `name-${l}`, j), 'data-path': `${at}.name.${l}`, lang: l }, c.name[l], (v) => {
+            c.name[l] = v.trim();
+          }),
+        ),
+      ),
+      cell(
+        'actions',
+        h('div', { class: 'cat-actions' }, [
+          h(
+            'button',
+            {
+              type: 'button',
+              class: 'secondary small',
+              'aria-expanded': String(shown),
+              'aria-controls': `cat-more-${j}`,
+              'aria-label': t('admin.cat.details_of', { name: name(c, j) }),
+              'data-more': '',
+              on: {
+                click: () => {
+                  if (shown) open.delete(c);
+                  else open.add(c);
+                  draw(`[aria-controls="cat-more-${j}"]`);
+                },
+              },
+            },
+            `${t('admin.cat.details')} ${shown ? '▴' : '▾'}`,
+          ),
+          iconButton('×', t('admin.cat.remove', { name: name(c, j) }), () => {
+            // A category not yet saved just goes; one in force is marked, and can be restored until the save.
+            if (existing.has(c)) {
+              removed.add(c);
+              draw(`[data-path="${at}.removed"]`);
+            } else {
+              rows.splice(j, 1);
+              draw('[data-add-category]');
+            }
+          }),
+        ]),
+      ),
+    );
+  }
+
+  return {
+    render(draw) {
+      const groups = [...new Set(rows.map((c) => c.group).filter(Boolean))].sort();
+      return [
+        h('p', { class: 'hint', i18n: 'admin.cat.hint' }),
+        h('p', { class: 'hint', id: 'cat-keywords-hint', i18n: 'admin.cat.keywords_hint' }),
+        h(
+          'datalist',
+          { id: 'cat-groups' },
+          groups.map((g) => h('option', { value: g })),
+        ),
+        h(
+          'div',
+          { class: 'cat-table' },
+          grid(
+            'cat',
+            columns,
+            rows.flatMap((c, j) => [row(c, j, draw), removed.has(c) ? null : more(c, j)]),
+          ),
+        ),
+        h(
+          'p',
+          {},
+          h('button', {
+            type: 'button',
+            class: 'secondary',
+            'data-add-category': '',
+            i18n: 'admin.cat.add',
+            on: {
+              click: () => {
+                const c = { code: '', group: groups.includes('other') ? 'other' : (groups[0] ?? ''), name: { ru: '', kk: '', en: '' } };
+                c.description = { ru: '', kk: '', en: '' };
+                c.keywords = { ru: [], kk: [], en: [] };
+                rows.push(c);
+                open.add(c);
+                draw(`[data-path="categories.${rows.length - 1}.code"]`);
+              },
+            },
+          }),
+        ),
+      ];
+    },
+    tidy() {
+      model.categories = kept();
+    },
+    // The server counts the rows it was sent; the form counts the removed ones too. A category still named by another
+    // section is said once, beside its removed row; a problem in a description or keywords opens them.
+    placeDetails(details) {
+      const sent = model.categories;
+      const out = [];
+      const inUse = new Map();
+      for (const d of details) {
+        const field = String(d.field ?? '').replace(/^body\.(value\.)?/, '');
+        const gone = d.code === 'unknown_category' && d.section !== 'categories' && rows.find((c) => removed.has(c) && c.code === d.params?.id);
+        if (gone) {
+          inUse.set(gone, [...(inUse.get(gone) ?? []), d]);
+          continue;
+        }
+        const m = /^categories\.(\d+)(\..*)?$/.exec(field);
+        const c = m && sent[Number(m[1])];
+        if (c) {
+          // A problem with the category as a whole goes to its first field.
+          const rest = m[2] ?? (existing.has(c) ? '.group' : '.code');
+          if (/^\.(description|keywords)\./.test(rest)) open.add(c);
+          const code = rest === '.code' && d.code === 'invalid_format' ? 'category_code' : d.code;
+          out.push({ ...d, code, field: `categories.${rows.indexOf(c)}${rest}` });
+        } else if (d.code === 'duplicate_id' && field === 'categories') {
+          const twin = rows.findLast((c) => !removed.has(c) && c.code === d.params?.id);
+          out.push(twin ? { ...d, field: `categories.${rows.indexOf(twin)}.code` } : d);
+        } else out.push(d);
+      }
+      for (const [c, ds] of inUse)
+        out.push({ field: `categories.${rows.indexOf(c)}.removed`, code: 'category_in_use', params: { id: c.code, where: usedIn(ds) } });
+      return out;
+    },
+  };
+}
+
 // ── Routing rules ─────────────────────────────────────────────────────────────────────────────────────────────────
 
 const RULE_FIELDS = new Set(['category', 'district', 'keywords', 'organisation', 'priority']);
@@ -623,4 +887,10 @@ async function routingEditor(model) {
   };
 }
 
-const EDITORS = { organisations: organisationsEditor, sla: slaEditor, calendar: calendarEditor, routing: routingEditor };
+const EDITORS = {
+  organisations: organisationsEditor,
+  categories: categoriesEditor,
+  sla: slaEditor,
+  calendar: calendarEditor,
+  routing: routingEditor,
+};

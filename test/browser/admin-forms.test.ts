@@ -2,8 +2,11 @@
 // admin adds a holiday through the calendar form and it is in force at once; changes an SLA target in the category ×
 // urgency grid; a negative duration and an organisation without its Russian name are refused by the server, the
 // message shown beside the very field in the admin's language (the server sends a code, the page words it), and
-// nothing is saved; a routing rule moves down. Screenshots in ru and kk go to $QALA_SCREENSHOTS (or /tmp/shots).
-import { existsSync, mkdirSync } from 'node:fs';
+// nothing is saved; a category is renamed and gets a keyword, while a new one without its Russian name and the removal
+// of one still in use are refused beside the row; a routing rule moves down. Screenshots in ru and kk go to
+// $QALA_SCREENSHOTS (or /tmp/shots).
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD, startTestCentre, type TestCentre } from '../centre.js';
@@ -12,6 +15,25 @@ import { CHROMIUM_ARGS, unnamed, words } from './helpers.js';
 const CHROMIUM = '/usr/bin/chromium';
 const SHOTS = process.env.QALA_SCREENSHOTS ?? '/tmp/shots';
 const HOLIDAY = '2026-12-30';
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** axe-core's serious and critical findings on the page as it is now (as in a11y.test.ts). */
+async function violations(page: Page): Promise<string[]> {
+  await page.evaluate(AXE);
+  const found = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run: (o: unknown) => Promise<{ violations: unknown[] }> } }).axe;
+    return (await axe.run({ resultTypes: ['violations'] })).violations as { id: string; impact: string; nodes: { target: string[] }[] }[];
+  });
+  return found
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+interface Category {
+  code: string;
+  name: Record<'ru' | 'kk' | 'en', string>;
+  keywords: Record<'ru' | 'kk' | 'en', string[]>;
+}
 
 interface Target {
   category: string;
@@ -136,6 +158,110 @@ describe.skipIf(!existsSync(CHROMIUM))('configuration forms in a browser', () =>
     await page.locator('input[data-path="organisations.1.name.ru"]').scrollIntoViewIfNeeded();
     await page.screenshot({ path: `${SHOTS}/admin-form-organisations-ru.png`, fullPage: false });
     expect(await unnamed(page)).toEqual([]);
+  });
+
+  it('renames a category and adds a keyword through the categories form; a new one without its Russian name, or removing one still in use, is refused beside the row', async () => {
+    const w = await words(page);
+    const file = (await section('categories')).file.categories as Category[];
+    const at = file.findIndex((c) => c.code === 'HEAT');
+    const heat = `categories.${at}`;
+    await page.goto(`${centre.url}/#/admin/categories`);
+    await page.locator('form[data-section-form="categories"]').waitFor();
+    expect(await page.locator('[data-json-toggle] summary').textContent()).toBe(w.ru('admin.config.as_json'));
+    // The code of a category in force is shown, not edited: tickets, rules and SLA targets refer to it.
+    expect(await page.locator(`tr[data-category="HEAT"] input[data-path="${heat}.code"]`).count()).toBe(0);
+    await page.fill(`input[data-path="${heat}.name.kk"]`, 'Жылумен жабдықтау (мысал)');
+    // The descriptions and keywords open under the row, by keyboard too.
+    const more = page.locator(`tr[data-category="HEAT"] [data-more]`);
+    expect(await more.getAttribute('aria-expanded')).toBe('false');
+    await more.focus();
+    await page.keyboard.press('Enter');
+    expect(await page.locator(`tr[data-category="HEAT"] [data-more]`).getAttribute('aria-expanded')).toBe('true');
+    expect(await page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.more)).toBe('');
+    const kk = page.locator(`textarea[data-path="${heat}.keywords.kk"]`);
+    await kk.fill(`${await kk.inputValue()},\nкалорифер`);
+    await page.screenshot({ path: `${SHOTS}/admin-form-categories-ru.png`, fullPage: false });
+    await save('categories');
+    await saved();
+
+    const cats = (await section('categories')).override.categories as Category[];
+    const mine = file[at] as Category;
+    expect(cats[at]).toEqual({
+      ...mine,
+      name: { ...mine.name, kk: 'Жылумен жабдықтау (мысал)' },
+      keywords: { ...mine.keywords, kk: [...mine.keywords.kk, 'калорифер'] },
+    });
+    // Every other category, and every field the form does not show, is kept as it was.
+    expect(cats.filter((_, i) => i !== at)).toEqual(file.filter((_, i) => i !== at));
+    const listed = (await centre.api('/api/v1/categories')).body as { code: string; name: Record<string, string> }[];
+    expect(listed.find((c) => c.code === 'HEAT')?.name.kk).toBe('Жылумен жабдықтау (мысал)');
+    expect(centre.ctx.city.categories.find((c) => c.code === 'HEAT')?.keywords.kk).toContain('калорифер');
+    const versions = (await section('categories')).history.length;
+
+    // A new category without its Russian name: the message is beside that field and nothing is saved.
+    await page.locator('[data-add-category]').click();
+    const row = `categories.${file.length}`;
+    expect(await page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.path)).toBe(`${row}.code`);
+    await page.keyboard.type('NOIS');
+    for (const [l, name, words] of [
+      ['ru', '', 'шум, громкая музыка'],
+      ['kk', 'Шу (мысал)', 'шу, қатты музыка'],
+      ['en', 'Noise (example)', 'noise, loud music'],
+    ] as const) {
+      await page.fill(`input[data-path="${row}.name.${l}"]`, name);
+      await page.fill(`textarea[data-path="${row}.description.${l}"]`, name || 'Шум (пример)');
+      await page.fill(`textarea[data-path="${row}.keywords.${l}"]`, words);
+    }
+    await save('categories');
+    const ru = page.locator(`input[data-path="${row}.name.ru"]`);
+    await page.locator(`input[data-path="${row}.name.ru"][aria-invalid="true"]`).waitFor();
+    expect(await page.locator(`input[data-path="${row}.name.ru"] + .field-error`).textContent()).toBe(w.ru('admin.issue.required'));
+    expect(await page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.path)).toBe(`${row}.name.ru`);
+    expect(await page.locator('form[data-section-form="categories"] .form-status[data-kind="error"]').textContent()).toBe(w.ru('admin.invalid'));
+    expect((await section('categories')).history.length).toBe(versions);
+    expect(centre.ctx.city.categories.some((c) => c.code === 'NOIS')).toBe(false);
+    await ru.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: `${SHOTS}/admin-form-categories-error-ru.png`, fullPage: false });
+
+    // Removing a category that routing rules and SLA targets still name is refused beside its row.
+    await ru.fill('Шум (пример)');
+    const watr = file.findIndex((c) => c.code === 'WATR');
+    await page.locator('tr[data-category="WATR"] button.icon').click();
+    const restore = page.locator(`[data-path="categories.${watr}.removed"]`);
+    expect(await page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.path)).toBe(`categories.${watr}.removed`);
+    await save('categories');
+    await page.locator(`[data-path="categories.${watr}.removed"][aria-invalid="true"]`).waitFor();
+    const rules = ((await section('routing')).file.rules as { category: string }[]).filter((r) => r.category === 'WATR').length;
+    const targets = ((await section('sla')).file.targets as { category: string }[]).filter((x) => x.category === 'WATR').length;
+    const where = `${w.ru('admin.cat.used.routing').replace('{n}', String(rules))}; ${w.ru('admin.cat.used.sla').replace('{n}', String(targets))}`;
+    expect(await page.locator(`[data-path="categories.${watr}.removed"] + .field-error`).textContent()).toBe(
+      w.ru('admin.issue.category_in_use').replace('{id}', 'WATR').replace('{where}', where),
+    );
+    await restore.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: `${SHOTS}/admin-form-categories-in-use-ru.png`, fullPage: false });
+    expect((await section('categories')).history.length).toBe(versions);
+    expect(centre.ctx.city.categories.some((c) => c.code === 'WATR')).toBe(true);
+    expect(await violations(page)).toEqual([]);
+    await restore.click();
+    expect(await page.locator(`input[data-path="categories.${watr}.name.ru"]`).isVisible()).toBe(true);
+    expect(await unnamed(page)).toEqual([]);
+
+    await page.click('[data-lang="kk"]');
+    await page.goto(`${centre.url}/#/admin/categories`);
+    await page.locator('form[data-section-form="categories"]').waitFor();
+    expect(await page.locator('[data-add-category]').textContent()).toBe(w.kk('admin.cat.add'));
+    await page.locator('tr[data-category="HEAT"] [data-more]').click();
+    expect(await page.locator(`input[data-path="${heat}.name.kk"]`).inputValue()).toBe('Жылумен жабдықтау (мысал)');
+    await page.screenshot({ path: `${SHOTS}/admin-form-categories-kk.png`, fullPage: false });
+    expect(await unnamed(page)).toEqual([]);
+    expect(await violations(page)).toEqual([]);
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.locator('tr[data-category="HEAT"]').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: `${SHOTS}/admin-form-categories-kk-phone.png`, fullPage: false });
+    expect(await violations(page)).toEqual([]);
+    await page.setViewportSize({ width: 1366, height: 900 });
+    await page.click('[data-lang="ru"]');
+    expect(problems).toEqual([]);
   });
 
   it('moves a routing rule down and keeps the fields it does not show; the forms read in Kazakh', async () => {
