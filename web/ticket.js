@@ -39,18 +39,26 @@ export async function showTicket(number) {
 }
 
 async function reload() {
+  if (await fetchTicket()) render();
+}
+
+/** The ticket into `state`; false when the card must not be drawn (another ticket was opened, or the session ended). */
+async function fetchTicket() {
   const number = state.number;
   try {
     const [tk] = await Promise.all([api(`/tickets/${encodeURIComponent(number)}`), loadReference()]);
-    if (state.number !== number) return;
+    if (state.number !== number) return false;
     state.ticket = tk;
     if (state.pending && !tk.actions.includes(state.pending)) state.pending = null;
   } catch (err) {
-    if (err instanceof ApiError && err.status === 401) return state.onAuthLost();
+    if (err instanceof ApiError && err.status === 401) {
+      state.onAuthLost();
+      return false;
+    }
     state.ticket = null;
     state.notice = { text: errorText(err), kind: 'error' };
   }
-  render();
+  return true;
 }
 
 /** After a change of language; what was typed into an open action form is kept. */
@@ -183,12 +191,15 @@ async function afterNote(notice) {
 /** The card again, with the `keep` fields' typed values, and the focus and caret where they were. */
 async function refresh(notice, keep = TYPED) {
   state.notice = notice;
+  if (!(await fetchTicket())) return;
+  // What is typed and chosen is read only now, just before the card is redrawn: the user goes on working while the
+  // ticket is fetched, and a photo picked in that time must not be lost.
   const typed = keep.map((id) => [id, document.getElementById(id)?.value]);
   // Photos chosen but not yet sent stay chosen too (a FileList can be handed to the new input).
   const chosen = [...root().querySelectorAll('input[type=file]')].filter((i) => i.id && i.files?.length).map((i) => [i.id, i.files]);
   const active = document.activeElement;
   const focus = active?.id && root().contains(active) ? { id: active.id, start: active.selectionStart, end: active.selectionEnd } : null;
-  await reload();
+  render();
   for (const [id, value] of typed) {
     const el = document.getElementById(id);
     if (el && value !== undefined) {

@@ -262,16 +262,18 @@ describe.skipIf(!existsSync(CHROMIUM))('the analytics screens in a browser', () 
       const data = await api(`/api/v1/analytics/opinion/${id}`);
       // Every stance, raw and weighted, with its share and 95% interval as the API gives them.
       const chart = estimate.locator('figure.chart-figure', { has: page.locator('figcaption', { hasText: w[lang]('opinion.chart') }) });
-      const rows = await chart
-        .locator('table tbody tr')
-        .evaluateAll((trs) => trs.map((tr) => [tr.querySelector('th')?.textContent, tr.querySelector('td')?.textContent]));
       const want = ['for', 'against', 'neutral'].flatMap((s) =>
         (['raw', 'weighted'] as const).map((k) => {
           const v = data.estimate.answers[s][k];
           return [`${w[lang](`opinion.stance.${s}`)} · ${w[lang](`opinion.${k}`)}`, `${pct(v.share)} (${pct(v.ci[0])}–${pct(v.ci[1])})`];
         }),
       );
-      expect(rows).toEqual(want);
+      // The chart module loads on its own (and redraws on a change of language): wait until its table says this.
+      const rows = () =>
+        chart
+          .locator('table tbody tr')
+          .evaluateAll((trs) => trs.map((tr) => [tr.querySelector('th')?.textContent, tr.querySelector('td')?.textContent]));
+      await expect.poll(rows).toEqual(want);
       await estimate.locator('.opinion-caveat', { hasText: data.estimate.caveat[lang] }).waitFor();
       return data;
     };

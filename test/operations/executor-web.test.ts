@@ -104,4 +104,47 @@ describe.skipIf(!existsSync(CHROMIUM))('the executor’s ticket card in a browse
     expect(problems).toEqual([]);
     await context.close();
   });
+
+  it('keeps a photo chosen while the card is being refreshed live', async () => {
+    const operator = await centre.login('operator1@qala.demo');
+    const filed = await centre.api('/api/v1/phone-appeals', { token: operator, body: { text: 'Нет отопления в квартире, Кенесары 40' } });
+    const other: string = filed.body.number;
+    const act = (body: object) => centre.api(`/api/v1/tickets/${other}/actions`, { token: operator, body });
+    expect((await act({ action: 'assign', organisation: 'astana-teplotranzit', category: 'HEAT' })).status).toBe(200);
+    const context = await browser.newContext({ viewport: { width: 1200, height: 900 }, locale: 'ru-RU' });
+    const page = await context.newPage();
+    await page.goto(`${centre.url}/#/staff`);
+    await page.locator('body[data-ready]').waitFor();
+    await page.fill('#l-email', 'executor.heat@qala.demo');
+    await page.fill('#l-password', 'demo-password-1');
+    await page.click('#login-form [type=submit]');
+    await page.locator('#staff-list table.tickets').waitFor();
+    await page.goto(`${centre.url}/#/staff/ticket/${other}`);
+    await page.click('[data-action="accept"]');
+    await submit(page);
+    await expect.poll(() => status(page)).toBe('in_progress');
+    await page.click('[data-action="resolve"]');
+    await page.locator('#act-proof').waitFor();
+    // The next fetch of the ticket is held until the photo is chosen: the live refresh is under way meanwhile.
+    let held: () => void = () => {};
+    const fetching = new Promise<void>((started) => {
+      void page.route(`**/api/v1/tickets/${other}`, async (route) => {
+        started();
+        await new Promise<void>((release) => {
+          held = release;
+        });
+        await route.continue();
+      });
+    });
+    // Someone else's note on the ticket: an audit row, so the card refreshes itself.
+    const executor = await centre.login('executor.heat@qala.demo');
+    expect((await centre.api(`/api/v1/tickets/${other}/notes`, { token: executor, body: { text: 'Бригада выехала' } })).status).toBe(201);
+    await fetching;
+    await page.setInputFiles('#act-proof', [photo('chosen-meanwhile.png')]);
+    held();
+    await page.locator('#staff-ticket .notes', { hasText: 'Бригада выехала' }).waitFor();
+    expect(await page.$eval('#act-proof', (i) => (i as HTMLInputElement).files?.length)).toBe(1);
+    await page.unroute(`**/api/v1/tickets/${other}`);
+    await context.close();
+  });
 });
