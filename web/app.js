@@ -3,6 +3,7 @@
 import { initAdmin, relocalizeAdmin, showAdmin, syncAdminLink } from './admin.js';
 import { loadReference } from './api.js';
 import { $ } from './dom.js';
+import { initHeader } from './header.js';
 import { applyI18n, lang, onLangChange, setLang } from './i18n.js';
 import { initAppeal, initTrack, relocalizeResident, showTrack } from './resident.js';
 import { initStaff, relocalizeStaff, restoreSession, showStaff } from './staff.js';
@@ -86,6 +87,7 @@ function start() {
   loadReference();
   restoreSession().then(syncAdminLink);
   initAdmin();
+  initHeader();
   window.addEventListener('hashchange', () => route({ focus: true }));
   route();
   document.body.dataset.ready = 'true';

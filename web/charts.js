@@ -30,7 +30,12 @@ function niceMax(v) {
 function dataTable(caption, labels, series) {
   const head = htmlEl('tr', {}, htmlEl('th', { scope: 'col' }, ''), ...series.map((s) => htmlEl('th', { scope: 'col' }, s.name)));
   const rows = labels.map((l, i) => htmlEl('tr', {}, htmlEl('th', { scope: 'row' }, l), ...series.map((s) => htmlEl('td', {}, s.values[i] ?? 0))));
-  return htmlEl('table', { class: 'visually-hidden' }, htmlEl('caption', {}, caption), htmlEl('thead', {}, head), htmlEl('tbody', {}, ...rows));
+  // Hidden in a box: a table grows to its content whatever width it is given, and would widen a phone's page.
+  return htmlEl(
+    'div',
+    { class: 'visually-hidden' },
+    htmlEl('table', {}, htmlEl('caption', {}, caption), htmlEl('thead', {}, head), htmlEl('tbody', {}, ...rows)),
+  );
 }
 
 function frame(W, H, pad, max) {

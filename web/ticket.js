@@ -17,7 +17,7 @@ const NEEDS_REASON = new Set(['reject', 'reopen', 'mark_duplicate', 'hand_back']
 const TEXT_FIELD = { ask: ['question', 'action.question'], resolve: ['note', 'action.note'], hand_back: ['reason', 'action.handback_reason'] };
 const TYPED = ['act-reason', 'act-question', 'act-note', 'act-organisation', 'act-category', 'note-text', ...TYPED_HERE, ...TYPED_INCIDENT];
 
-const state = { number: null, ticket: null, pending: null, notice: null, districts: [], live: null, onAuthLost: () => {} };
+const state = { number: null, ticket: null, pending: null, notice: null, districts: [], live: null, acting: false, onAuthLost: () => {} };
 
 export function onAuthLost(f) {
   state.onAuthLost = f;
@@ -48,6 +48,8 @@ async function fetchTicket() {
   try {
     const [tk] = await Promise.all([api(`/tickets/${encodeURIComponent(number)}`), loadReference()]);
     if (state.number !== number) return false;
+    // An answer overtaken by a newer one (the ticket changed while it travelled) would draw the past.
+    if (state.ticket?.number === tk.number && tk.version < state.ticket.version) return false;
     state.ticket = tk;
     if (state.pending && !tk.actions.includes(state.pending)) state.pending = null;
   } catch (err) {
@@ -143,7 +145,17 @@ function actionForm(tk, action) {
   return form;
 }
 
+/** An action being sent: a live refresh meanwhile does not redraw the card under it (its own reload will). */
 async function act(tk, action, form, status) {
+  state.acting = true;
+  try {
+    await send(tk, action, form, status);
+  } finally {
+    state.acting = false;
+  }
+}
+
+async function send(tk, action, form, status) {
   clearProblems(form, status);
   const body = { action, version: tk.version };
   const org = form.elements.namedItem('organisation');
@@ -191,7 +203,7 @@ async function afterNote(notice) {
 /** The card again, with the `keep` fields' typed values, and the focus and caret where they were. */
 async function refresh(notice, keep = TYPED) {
   state.notice = notice;
-  if (!(await fetchTicket())) return;
+  if (!(await fetchTicket()) || state.acting) return;
   // What is typed and chosen is read only now, just before the card is redrawn: the user goes on working while the
   // ticket is fetched, and a photo picked in that time must not be lost.
   const typed = keep.map((id) => [id, document.getElementById(id)?.value]);

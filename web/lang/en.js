@@ -9,6 +9,10 @@ export default {
   'nav.track': 'Check status',
   'nav.staff': 'Staff',
   'lang.label': 'Language',
+  // Short language names for the phone header: each in its own language, like the full names in i18n.js.
+  'lang.kk.short': 'ҚАЗ',
+  'lang.ru.short': 'РУС',
+  'lang.en.short': 'ENG',
   'footer.note': 'All times are Astana time (UTC+5). In an emergency call 112.',
   none: '—',
   unknown: 'not determined',
