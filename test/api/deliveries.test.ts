@@ -57,7 +57,8 @@ describe('deliveries', () => {
     // The relay takes it again; this channel has no deliverer, so the new attempt fails with a clear reason.
     const deadline = Date.now() + 20_000;
     let again = await c.ctx.db.selectFrom('outbox').selectAll().where('id', '=', row.id).executeTakeFirstOrThrow();
-    while (again.attempts === 0 && Date.now() < deadline) {
+    // The relay claims the row (an attempt counted) before it tries: wait for the attempt's outcome, not the claim.
+    while ((again.attempts === 0 || again.last_error === 'platform said 190: token expired') && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 200));
       again = await c.ctx.db.selectFrom('outbox').selectAll().where('id', '=', row.id).executeTakeFirstOrThrow();
     }
