@@ -15,6 +15,22 @@ export class TelegramError extends Error {
   }
 }
 
+/** The Bot API's answer: its `result`, or a TelegramError with the code, the description and how long to wait. */
+async function answer<T>(method: string, res: Response): Promise<T> {
+  const body = (await res.json().catch(() => null)) as {
+    ok?: boolean;
+    result?: T;
+    error_code?: number;
+    description?: string;
+    parameters?: { retry_after?: number };
+  } | null;
+  if (!body || body.ok !== true) {
+    const retryAfter = body?.parameters?.retry_after ?? (Number(res.headers.get('retry-after')) || null);
+    throw new TelegramError(method, body?.error_code ?? res.status, body?.description ?? `HTTP ${res.status}`, retryAfter);
+  }
+  return body.result as T;
+}
+
 export class TelegramApi {
   constructor(
     private readonly baseUrl: string,
@@ -34,18 +50,7 @@ export class TelegramApi {
       if ((err as Error).name === 'AbortError' || (err as Error).name === 'TimeoutError') throw err;
       throw new TelegramError(method, 0, `network error: ${(err as Error).message}`);
     }
-    const body = (await res.json().catch(() => null)) as {
-      ok?: boolean;
-      result?: T;
-      error_code?: number;
-      description?: string;
-      parameters?: { retry_after?: number };
-    } | null;
-    if (!body || body.ok !== true) {
-      const retryAfter = body?.parameters?.retry_after ?? (Number(res.headers.get('retry-after')) || null);
-      throw new TelegramError(method, body?.error_code ?? res.status, body?.description ?? `HTTP ${res.status}`, retryAfter);
-    }
-    return body.result as T;
+    return answer<T>(method, res);
   }
 
   /** A method with a file (sendDocument): multipart/form-data, the file under `file.field`, other parameters as
@@ -64,22 +69,7 @@ export class TelegramApi {
     } catch (err) {
       throw new TelegramError(method, 0, `network error: ${(err as Error).message}`);
     }
-    const body = (await res.json().catch(() => null)) as {
-      ok?: boolean;
-      result?: T;
-      error_code?: number;
-      description?: string;
-      parameters?: { retry_after?: number };
-    } | null;
-    if (!body || body.ok !== true) {
-      throw new TelegramError(
-        method,
-        body?.error_code ?? res.status,
-        body?.description ?? `HTTP ${res.status}`,
-        body?.parameters?.retry_after ?? null,
-      );
-    }
-    return body.result as T;
+    return answer<T>(method, res);
   }
 
   /** Downloads a file found with getFile; refuses (without reading it all) one larger than `maxBytes`. */
